@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import ApiToken, Incident, RoleAssignment, Service, TimelineEntry
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "team"]
+    search_fields = ["name", "slug", "team"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RoleAssignmentInline(ReadOnlyInline):
+    model = RoleAssignment
+    fields = ["role", "user", "assigned_at", "relieved_at", "assigned_by"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Read-only: incidents change through the room and the API, so every change is on the timeline."""
+
+    list_display = ["ref", "title", "severity", "status", "declared_at", "resolved_at"]
+    list_filter = ["severity", "status"]
+    search_fields = ["title"]
+    inlines = [RoleAssignmentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(admin.ModelAdmin):
+    list_display = ["incident", "kind", "actor", "occurred_at"]
+    list_filter = ["kind"]
+    list_select_related = ["incident", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued with `manage.py issue_api_token`, which shows the secret once

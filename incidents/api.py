@@ -1,0 +1,227 @@
+"""Incident endpoints of the JSON API. Each one: access check, action, the incident or entry as JSON."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Router, Schema
+
+from . import actions
+from .access import can_write, get_incident_for_user
+from .models import Incident, Role, Service, TimelineEntry
+
+User = get_user_model()
+router = Router(tags=["incidents"])
+
+SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"]
+StatusName = Literal["investigating", "identified", "mitigated", "monitoring", "resolved"]
+EntryKindName = Literal["note", "finding", "decision", "action"]
+RoleName = Literal["commander", "tech_lead", "comms_lead", "scribe", "deputy"]
+
+
+class Error(Schema):
+    error: str
+
+
+class Roles(Schema):
+    commander: str | None
+    tech_lead: str | None
+    comms_lead: str | None
+    scribe: str | None
+    deputy: str | None
+
+
+class IncidentOut(Schema):
+    id: int
+    ref: str
+    title: str
+    summary: str
+    severity: SeverityName
+    status: StatusName
+    services: list[str]
+    roles: Roles
+    started_at: datetime
+    detected_at: datetime | None
+    declared_at: datetime
+    acknowledged_at: datetime | None
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    url: str
+
+
+class IncidentList(Schema):
+    items: list[IncidentOut]
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    body: str
+    html: str
+    actor: str | None
+    occurred_at: datetime
+    metadata: dict
+
+
+class EntryList(Schema):
+    items: list[EntryOut]
+
+
+class DeclareIn(Schema):
+    title: str
+    severity: SeverityName
+    summary: str = ""
+    services: list[str] = Field(default_factory=list, description="service slugs")
+    commander: str | None = Field(None, description="username; defaults to the caller")
+    started_at: datetime | None = None
+
+
+class EntryIn(Schema):
+    kind: EntryKindName = "note"
+    body: str
+
+
+class RoleIn(Schema):
+    role: RoleName
+    username: str
+
+
+class StatusIn(Schema):
+    status: StatusName
+    note: str = ""
+
+
+class SeverityIn(Schema):
+    severity: SeverityName
+    reason: str = ""
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+def incident_json(request, incident: Incident) -> dict:
+    holders = incident.holders()
+    return {
+        "id": incident.pk,
+        "ref": incident.ref,
+        "title": incident.title,
+        "summary": incident.summary,
+        "severity": incident.severity,
+        "status": incident.status,
+        "services": [s.slug for s in incident.services.all()],
+        "roles": {role.value: (holders[role].user.get_username() if role in holders else None) for role in Role},
+        "started_at": incident.started_at,
+        "detected_at": incident.detected_at,
+        "declared_at": incident.declared_at,
+        "acknowledged_at": incident.acknowledged_at,
+        "mitigated_at": incident.mitigated_at,
+        "resolved_at": incident.resolved_at,
+        "url": request.build_absolute_uri(incident.get_absolute_url()),
+    }
+
+
+def entry_json(entry: TimelineEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "body": entry.body,
+        "html": entry.html,
+        "actor": entry.actor.get_username() if entry.actor else None,
+        "occurred_at": entry.occurred_at,
+        "metadata": entry.metadata,
+    }
+
+
+def _incidents():
+    return Incident.objects.with_roles().prefetch_related("services")
+
+
+def _fresh(request, incident: Incident) -> dict:
+    return incident_json(request, _incidents().get(pk=incident.pk))
+
+
+def _user(username: str | None, field: str):
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise actions.ActionError(f"No active user named “{username}”.", field)
+    return user
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+@router.get("/incidents", response=IncidentList, summary="List incidents")
+def list_incidents(request, status: Literal["open", "resolved", "all"] = "open"):
+    incidents = _incidents()
+    if status == "open":
+        incidents = incidents.open()
+    elif status == "resolved":
+        incidents = incidents.resolved()
+    return {"items": [incident_json(request, i) for i in incidents.order_by("-declared_at")[:500]]}
+
+
+@router.post("/incidents", response={201: IncidentOut, 400: Error}, summary="Declare an incident")
+def declare(request, payload: DeclareIn):
+    if not can_write(request.user):
+        raise PermissionDenied("Observers cannot declare incidents.")
+    slugs = list(dict.fromkeys(payload.services))
+    services = list(Service.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {s.slug for s in services})
+    if unknown:
+        raise actions.ActionError(f"Unknown service(s): {', '.join(unknown)}.", "services")
+    incident = actions.declare_incident(
+        actor=request.user,
+        title=payload.title,
+        severity=payload.severity,
+        summary=payload.summary,
+        services=services,
+        commander=_user(payload.commander, "commander"),
+        started_at=payload.started_at,
+    )
+    return 201, _fresh(request, incident)
+
+
+@router.get("/incidents/{int:incident_id}", response={200: IncidentOut, 404: Error}, summary="One incident")
+def get_incident(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id, queryset=_incidents())
+    return incident_json(request, incident)
+
+
+@router.get("/incidents/{int:incident_id}/timeline", response={200: EntryList, 404: Error}, summary="Timeline, oldest first")
+def timeline(request, incident_id: int, after: int = 0, limit: int = 500):
+    incident = get_incident_for_user(request.user, incident_id)
+    limit = max(1, min(limit, 1000))
+    entries = incident.entries.select_related("actor").filter(pk__gt=after).order_by("pk")[:limit]
+    return {"items": [entry_json(e) for e in entries]}
+
+
+@router.post("/incidents/{int:incident_id}/timeline", response={201: EntryOut, 400: Error, 404: Error}, summary="Post an entry")
+def post_entry(request, incident_id: int, payload: EntryIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    entry = actions.post_entry(incident, kind=payload.kind, body=payload.body, actor=request.user)
+    return 201, entry_json(entry)
+
+
+@router.post("/incidents/{int:incident_id}/roles", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Assign or hand off a role")
+def assign_role(request, incident_id: int, payload: RoleIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.assign_role(incident, role=payload.role, user=_user(payload.username, "username"), actor=request.user)
+    return _fresh(request, incident)
+
+
+@router.post("/incidents/{int:incident_id}/status", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change status")
+def change_status(request, incident_id: int, payload: StatusIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.change_status(incident, status=payload.status, actor=request.user, note=payload.note)
+    return _fresh(request, incident)
+
+
+@router.post("/incidents/{int:incident_id}/severity", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change severity")
+def change_severity(request, incident_id: int, payload: SeverityIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.change_severity(incident, severity=payload.severity, actor=request.user, reason=payload.reason)
+    return _fresh(request, incident)
+

@@ -1,0 +1,38 @@
+"""Time shown the way the room reads it: UTC, with the zone named; durations as "1h 12m"."""
+
+from datetime import UTC, datetime, timedelta
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def utc(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not value:
+        return "—"
+    return value.astimezone(UTC).strftime(fmt) + " UTC"
+
+
+@register.filter
+def utc_time(value: datetime | None) -> str:
+    return utc(value, "%H:%M:%S")
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    if value is None:
+        return "—"
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("declare/", views.declare, name="declare"),
+    path("<int:pk>/", views.room, name="room"),
+    path("<int:pk>/entries/", views.post_entry, name="post_entry"),
+    path("<int:pk>/entries/older/", views.older_entries, name="older_entries"),
+    path("<int:pk>/roles/", views.assign_role, name="assign_role"),
+    path("<int:pk>/roles/<str:role>/relieve/", views.relieve_role, name="relieve_role"),
+    path("<int:pk>/status/", views.change_status, name="change_status"),
+    path("<int:pk>/severity/", views.change_severity, name="change_severity"),
+]

@@ -1,0 +1,94 @@
+// Warroom page behaviour: small, no build step. Live clocks, Enter-to-post, and the timeline's
+// rule that an entry id is shown once and in order, whichever path (htmx answer, live feed) brings it.
+(function () {
+  "use strict";
+
+  function formatDuration(ms) {
+    var minutes = Math.max(0, Math.floor(ms / 60000));
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    var mins = minutes % 60;
+    if (days) return days + "d " + hours + "h";
+    if (hours) return hours + "h " + String(mins).padStart(2, "0") + "m";
+    return mins + "m";
+  }
+
+  function tickClocks() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var since = Date.parse(el.getAttribute("data-since"));
+      if (!isNaN(since)) el.textContent = formatDuration(now - since);
+    });
+  }
+
+  function entryId(el) {
+    return parseInt(el.getAttribute("data-entry-id"), 10) || 0;
+  }
+
+  // The highest entry id the page shows: sent with room requests and live-feed resumes.
+  function lastEntryId() {
+    var last = 0;
+    document.querySelectorAll("#timeline [data-entry-id]").forEach(function (el) {
+      last = Math.max(last, entryId(el));
+    });
+    return last;
+  }
+  window.warroomLastEntryId = lastEntryId;
+
+  // Drop entries the page already shows; put a late, older entry in its place by id.
+  function placeEntries(fragment, timeline) {
+    fragment.querySelectorAll("[data-entry-id]").forEach(function (incoming) {
+      if (document.getElementById(incoming.id)) {
+        incoming.remove();
+        return;
+      }
+      var id = entryId(incoming);
+      var later = Array.prototype.find.call(timeline.querySelectorAll("[data-entry-id]"), function (el) {
+        return entryId(el) > id;
+      });
+      if (later) timeline.insertBefore(incoming, later);
+    });
+  }
+  window.warroomPlaceEntries = placeEntries;
+
+  function followTimeline() {
+    var tl = document.getElementById("timeline");
+    if (!tl) return;
+    var nearBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 200;
+    if (nearBottom) window.scrollTo(0, document.body.scrollHeight);
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    if (evt.detail.target && evt.detail.target.id === "timeline") placeEntries(evt.detail.fragment, evt.detail.target);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (evt) {
+    if (evt.detail.target && evt.detail.target.id === "timeline") followTimeline();
+    tickClocks();
+  });
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    if (document.getElementById("timeline")) evt.detail.headers["X-Warroom-After"] = String(lastEntryId());
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    var target = evt.target;
+    if (evt.key === "Enter" && !evt.shiftKey && !evt.isComposing && target.matches && target.matches("textarea[data-enter-submits]")) {
+      evt.preventDefault();
+      if (target.value.trim()) target.form.requestSubmit();
+    }
+  });
+
+  // After the composer is swapped back in, keep the cursor in it.
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    if (evt.detail.target && evt.detail.target.id === "composer") {
+      var box = document.getElementById("composer-body");
+      if (box) box.focus();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tickClocks();
+    setInterval(tickClocks, 15000);
+    if (document.getElementById("timeline")) window.scrollTo(0, document.body.scrollHeight);
+  });
+})();

@@ -1,0 +1,91 @@
+"""The JSON API at /api/v1/: bearer tokens, JSON errors with the right status, OpenAPI schema.
+
+Each app contributes a router (incidents/api.py, ...); they are mounted here. Errors always answer
+`{"error": "<what happened and what to do>", ...}` and the actions behind them write nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from incidents.actions import ActionError
+from incidents.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; tokens come from `manage.py issue_api_token <username>`."""
+
+    def authenticate(self, request, token):
+        user = ApiToken.objects.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Warroom API",
+    version="1",
+    description="Every action a person can take in the war room, for bots and scripts.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _error(request, message: str, status: int, **extra):
+    return api.create_response(request, {"error": message, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    problems = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query"))
+        problems.append({"field": where or None, "message": err.get("msg", "invalid")})
+    summary = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems)
+    return _error(request, f"Invalid request: {summary}", 400, problems=problems)
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request, exc: ActionError):
+    return _error(request, exc.message, exc.status_code, field=exc.field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, "Missing or invalid bearer token. Send `Authorization: Bearer <token>`.", 401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, str(exc) or "You may not do that.", 403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, str(exc) or "Not found.", 404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, str(exc), exc.status_code)
+
+
+def urls():
+    """The API's URL patterns; bearer auth replaces the session login the rest of the site requires."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False
+    return patterns, app_name, namespace
+
+
+def _mount_routers() -> None:
+    from incidents.api import router as incidents_router
+
+    api.add_router("/", incidents_router)
+
+
+_mount_routers()

@@ -1,0 +1,3 @@
+"""WebSocket routes. The live room consumer lives in incidents/consumers.py."""
+
+websocket_urlpatterns: list = []
