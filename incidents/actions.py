@@ -316,3 +316,73 @@ def edit_summary(incident: Incident, *, title: str, summary: str, actor) -> Inci
         record(incident, kind=EntryKind.SUMMARY, body=f"{_name(actor)} edited the title and summary.", actor=actor, metadata={"previous": previous})
         broadcast.incident_on_commit(incident)
     return incident
+
+
+# --- change records (deploys, flag changes) -----------------------------------------------------
+
+
+def record_deploy(
+    *,
+    service: Service,
+    version: str,
+    environment: str = "production",
+    deployed_at: datetime | None = None,
+    deployed_by: str = "",
+    url: str = "",
+    source: str = "api",
+    external_id: str = "",
+):
+    """Store a deploy (idempotent by source + external_id) and note it in every open incident of the service."""
+    from .models import Deploy
+
+    version = _clean_text(version, field="version", label="Version", max_length=200)
+    environment = _clean_text(environment or "production", field="environment", label="Environment", max_length=100)
+    with transaction.atomic():
+        if external_id:
+            existing = Deploy.objects.filter(source=source, external_id=external_id).first()
+            if existing:
+                return existing
+        deploy = Deploy.objects.create(
+            service=service,
+            version=version,
+            environment=environment,
+            deployed_at=deployed_at or timezone.now(),
+            deployed_by=deployed_by[:150],
+            url=url,
+            source=source,
+            external_id=external_id,
+        )
+        who = f" by {deployed_by}" if deployed_by else ""
+        link = f" ([details]({url}))" if url.startswith(("http://", "https://")) else ""
+        for incident in Incident.objects.open().filter(services=service):
+            record(
+                incident,
+                kind=EntryKind.DEPLOY,
+                body=f"Deploy: **{service.name}** `{version}` to {environment}{who}{link}.",
+                metadata={"deploy": deploy.pk, "service": service.slug, "version": version},
+                occurred_at=deploy.deployed_at,
+            )
+    return deploy
+
+
+def record_flag_change(
+    *, service: Service, flag: str, enabled: bool, changed_at: datetime | None = None, changed_by: str = "", url: str = ""
+):
+    """Store a feature-flag change and note it in every open incident of the service."""
+    from .models import FlagChange
+
+    flag = _clean_text(flag, field="flag", label="Flag", max_length=200)
+    with transaction.atomic():
+        change = FlagChange.objects.create(
+            service=service, flag=flag, enabled=enabled, changed_at=changed_at or timezone.now(), changed_by=changed_by[:150], url=url
+        )
+        who = f" by {changed_by}" if changed_by else ""
+        for incident in Incident.objects.open().filter(services=service):
+            record(
+                incident,
+                kind=EntryKind.DEPLOY,
+                body=f"Flag change: **{service.name}** `{flag}` turned {'on' if enabled else 'off'}{who}.",
+                metadata={"flag_change": change.pk, "service": service.slug, "flag": flag, "enabled": enabled},
+                occurred_at=change.changed_at,
+            )
+    return change

@@ -59,6 +59,11 @@ def send_incident(incident_id: int) -> None:
     group_send(incident_id, {"type": "room.panels", "html": html})
 
 
+def send_html(incident_id: int, html: str, kind: str = "room.html") -> None:
+    """Any feature's pre-rendered OOB fragment (panels, banners) to every open room of the incident."""
+    group_send(incident_id, {"type": kind, "html": html})
+
+
 def group_send(incident_id: int, message: dict) -> None:
     """Send to the incident's group; a failure is logged, never raised into the committed action."""
     layer = get_channel_layer()

@@ -1,0 +1,84 @@
+"""Learning after the incident: the postmortem document and the action items that outlive it.
+
+Only postmortems/actions.py writes these models.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Postmortem(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    incident = models.OneToOneField("incidents.Incident", on_delete=models.CASCADE, related_name="postmortem")
+    status = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1, help_text="guards every save against a stale editor")
+    markdown = models.TextField(blank=True)
+    html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Postmortem of INC-{self.incident_id}"
+
+
+class ActionItem(models.Model):
+    """A SMART follow-up: verb-first title, one owner, a due date, a type, a done state."""
+
+    class Type(models.TextChoices):
+        PREVENT = "prevent", "Prevent"
+        DETECT = "detect", "Detect"
+        MITIGATE = "mitigate", "Mitigate"
+        PROCESS = "process", "Process"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        WONT_DO = "wont_do", "Won't do"
+
+    class Priority(models.TextChoices):
+        P1 = "P1", "P1 · Urgent"
+        P2 = "P2", "P2 · High"
+        P3 = "P3", "P3 · Normal"
+        P4 = "P4", "P4 · Low"
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="action_items")
+    postmortem = models.ForeignKey(Postmortem, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    source_entry = models.ForeignKey(
+        "incidents.TimelineEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="what done looks like")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items")
+    due_date = models.DateField()
+    priority = models.CharField(max_length=2, choices=Priority.choices, default=Priority.P3)
+    type = models.CharField(max_length=10, choices=Type.choices)
+    status = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    wont_do_reason = models.TextField(blank=True)
+    external_url = models.URLField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="actionitem_status_due_idx"),
+            models.Index(fields=["owner", "status"], name="actionitem_owner_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="wont_do") | ~Q(wont_do_reason=""), name="actionitem_wont_do_needs_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

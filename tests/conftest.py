@@ -1,0 +1,196 @@
+"""Shared personas and helpers. Tests read like specs: `test_it_*`, one behaviour each."""
+
+import os
+import threading
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from incidents import actions, broadcast
+from incidents.access import OBSERVERS_GROUP
+from incidents.models import ApiToken, Service
+
+User = get_user_model()
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")
+
+
+@pytest.fixture
+def alice(db):
+    return User.objects.create_user("alice", "alice@example.com", "pw-alice-123", first_name="Alice", last_name="Ng")
+
+
+@pytest.fixture
+def bob(db):
+    return User.objects.create_user("bob", "bob@example.com", "pw-bob-123", first_name="Bob", last_name="Ortiz")
+
+
+@pytest.fixture
+def carol(db):
+    return User.objects.create_user("carol", "carol@example.com", "pw-carol-123")
+
+
+@pytest.fixture
+def observer(db):
+    user = User.objects.create_user("olivia", "olivia@example.com", "pw-olivia-123")
+    user.groups.add(Group.objects.get_or_create(name=OBSERVERS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def checkout(db):
+    return Service.objects.create(name="Checkout", slug="checkout", team="Payments")
+
+
+@pytest.fixture
+def incident(alice, checkout):
+    return actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout])
+
+
+class ApiClient:
+    """A JSON client that sends a bearer token, as bots do."""
+
+    def __init__(self, user):
+        self.user = user
+        _, self.token = ApiToken.issue(user, name="tests")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def get(self, path, **params):
+        return self.client.get(path, params)
+
+    def post(self, path, data=None, raw=None):
+        import json
+
+        body = raw if raw is not None else json.dumps(data or {})
+        return self.client.post(path, body, content_type="application/json")
+
+    def patch(self, path, data):
+        import json
+
+        return self.client.patch(path, json.dumps(data), content_type="application/json")
+
+    def put(self, path, data):
+        import json
+
+        return self.client.put(path, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def api(alice):
+    return ApiClient(alice)
+
+
+@pytest.fixture
+def api_as():
+    return ApiClient
+
+
+# --- a real ASGI server in a thread, for browser and WebSocket tests ------------------------------
+
+
+class LiveServer:
+    def __init__(self):
+        import asyncio
+
+        import uvicorn
+
+        self.config = uvicorn.Config("warroom.asgi:application", host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+        self.server = uvicorn.Server(self.config)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import asyncio
+
+        asyncio.set_event_loop(self.loop)
+        broadcast.set_server_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve())
+
+    def start(self):
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the ASGI test server did not start")
+            time.sleep(0.05)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        broadcast.set_server_loop(None)
+
+
+@pytest.fixture
+def live_app(transactional_db, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    server = LiveServer().start()
+    settings.SITE_URL = server.url
+    yield server
+    server.stop()
+
+
+# --- Chromium through Playwright --------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium package.")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_app, request):
+    """Open a fresh browser context (its own cookies) and page; screenshots land in test-artifacts/."""
+    contexts = []
+
+    def open_page(color_scheme="light"):
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=color_scheme)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def login(page, base_url, username, password):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/incidents/")
+
+
+# --- real services ------------------------------------------------------------------------------------
+
+
+def require_services(*names):
+    """Skip (with the reason printed by -ra) unless DATABASE_URL / REDIS_URL name real services."""
+    missing = [n for n in names if not os.environ.get(n)]
+    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)} (set by .ci/run) for the real service")
