@@ -95,6 +95,11 @@ class EntryKind(models.TextChoices):
     ALERT = "alert", "Alert"
     DEPLOY = "deploy", "Deploy"
     SYSTEM = "system", "System"
+    # The restore stage (incidents/restore.py, decisions.py, handoff.py).
+    IMPACT = "impact", "Impact assessment"
+    THEORY = "theory", "Theory"
+    BRIEFING = "briefing", "Hand-off briefing"
+    LIFECYCLE = "lifecycle", "Timestamp correction"
 
 
 POSTABLE_KINDS = [EntryKind.NOTE, EntryKind.FINDING, EntryKind.DECISION, EntryKind.ACTION]
@@ -202,6 +207,7 @@ class RoleAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     relieved_at = models.DateTimeField(null=True, blank=True)
+    rotation_prompted_at = models.DateTimeField(null=True, blank=True, help_text="when the room suggested an IC rotation")
 
     class Meta:
         ordering = ["assigned_at", "pk"]
@@ -322,3 +328,14 @@ class FlagChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.flag}={'on' if self.enabled else 'off'}"
+
+
+from .restore_models import (  # noqa: E402,F401  the restore stage's models live beside, in their own module
+    GENERIC_MITIGATIONS,
+    Decision,
+    HandOff,
+    ImpactAssessment,
+    Mitigation,
+    MitigationKind,
+    Theory,
+)
