@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from warroom.markdown import render_markdown
 
-from . import broadcast, signals
+from . import broadcast, restore_live, signals
 from .models import (
     POSTABLE_KINDS,
     EntryKind,
@@ -162,8 +162,12 @@ def declare_incident(
     return incident
 
 
-def assign_role(incident: Incident, *, role: str, user, actor) -> RoleAssignment:
-    """Name someone to a role, or hand it off: the previous holder is relieved and history kept."""
+def assign_role(incident: Incident, *, role: str, user, actor):
+    """Name someone to a role, or hand it off: the previous holder is relieved and history kept.
+
+    Command changes hands only when the new IC accepts: naming someone else IC offers a hand-off
+    (incidents/handoff.py) and returns it; taking command yourself is the acceptance.
+    """
     role = _clean_choice(role, Role, field="role", label="role")
     if user is None or not user.is_active:
         raise ActionError("Choose an active user for the role.", "user")
@@ -172,25 +176,57 @@ def assign_role(incident: Incident, *, role: str, user, actor) -> RoleAssignment
         current = incident.role_assignments.filter(role=role, relieved_at__isnull=True).select_related("user").first()
         if current and current.user_id == user.pk:
             raise ActionConflict(f"{_name(user)} is already {role.label}.", "user")
-        now = timezone.now()
-        if current:
-            current.relieved_at = now
-            current.save(update_fields=["relieved_at"])
-        assignment = RoleAssignment.objects.create(incident=incident, role=role, user=user, assigned_by=actor, assigned_at=now)
-        if current:
-            body = f"{_name(actor)} handed {role.label} from {_name(current.user)} to {_name(user)}."
-        elif actor is not None and actor.pk == user.pk:
-            body = f"{_name(user)} took the {role.label} role."
-        else:
-            body = f"{_name(actor)} named {_name(user)} {role.label}."
-        record(
-            incident,
-            kind=EntryKind.ROLE,
-            body=body,
-            actor=actor,
-            metadata={"role": role.value, "user": user.get_username(), "previous": current.user.get_username() if current else None},
-        )
-        broadcast.incident_on_commit(incident)
+        check_command_apart_from_tech_lead(incident, role, user)
+        if role == Role.COMMANDER and current and actor is not None and actor.pk != user.pk:
+            from .handoff import offer_handoff
+
+            return offer_handoff(incident, current=current, to_user=user, actor=actor)
+        return hand_over(incident, role=role, current=current, user=user, actor=actor)
+
+
+def check_command_apart_from_tech_lead(incident: Incident, role: Role, user) -> None:
+    """The IC coordinates and the Tech Lead changes production: one person never holds both."""
+    other = {Role.COMMANDER: Role.TECH_LEAD, Role.TECH_LEAD: Role.COMMANDER}.get(role)
+    if other is None or not incident.role_assignments.filter(role=other, user=user, relieved_at__isnull=True).exists():
+        return
+    if role == Role.TECH_LEAD:
+        advice = "Choose someone else as Tech Lead, or hand off command first."
+    else:
+        advice = "Name another Tech Lead first, or choose someone else as Incident Commander."
+    raise ActionConflict(
+        f"{_name(user)} is {other.label} and cannot also be {role.label}: the Incident Commander coordinates, "
+        f"the Tech Lead changes production. {advice}",
+        "user",
+    )
+
+
+def hand_over(incident: Incident, *, role: Role, current: RoleAssignment | None, user, actor) -> RoleAssignment:
+    """Relieve the current holder and open the new holder's window; called inside a locked transaction."""
+    now = timezone.now()
+    if current:
+        current.relieved_at = now
+        current.save(update_fields=["relieved_at"])
+    assignment = RoleAssignment.objects.create(incident=incident, role=role, user=user, assigned_by=actor, assigned_at=now)
+    if current:
+        body = f"{_name(actor)} handed {role.label} from {_name(current.user)} to {_name(user)}."
+        if actor is not None and actor.pk == user.pk:
+            body = f"{_name(user)} took over as {role.label} from {_name(current.user)}."
+    elif actor is not None and actor.pk == user.pk:
+        body = f"{_name(user)} took the {role.label} role."
+    else:
+        body = f"{_name(actor)} named {_name(user)} {role.label}."
+    record(
+        incident,
+        kind=EntryKind.ROLE,
+        body=body,
+        actor=actor,
+        metadata={"role": role.value, "user": user.get_username(), "previous": current.user.get_username() if current else None},
+    )
+    if role == Role.COMMANDER and current:
+        from .handoff import on_command_changed
+
+        on_command_changed(incident, new=assignment, previous=current)
+    broadcast.incident_on_commit(incident)
     return assignment
 
 
@@ -362,6 +398,7 @@ def record_deploy(
                 metadata={"deploy": deploy.pk, "service": service.slug, "version": version},
                 occurred_at=deploy.deployed_at,
             )
+            restore_live.panels_on_commit(incident)  # the recovery panel lists recent deploys
     return deploy
 
 
@@ -385,4 +422,5 @@ def record_flag_change(
                 metadata={"flag_change": change.pk, "service": service.slug, "flag": flag, "enabled": enabled},
                 occurred_at=change.changed_at,
             )
+            restore_live.panels_on_commit(incident)
     return change

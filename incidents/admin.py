@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import ApiToken, Incident, RoleAssignment, Service, TimelineEntry
+from .models import ApiToken, Incident, Mitigation, RoleAssignment, Service, TimelineEntry
+
+
+class MitigationInline(admin.StackedInline):
+    """The service's catalogue of generic mitigations, offered in the room's recovery panel."""
+
+    model = Mitigation
+    extra = 0
+    fields = [("kind", "title", "position"), ("preconditions", "risk"), "runbook_url"]
 
 
 @admin.register(Service)
@@ -8,6 +16,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "team"]
     search_fields = ["name", "slug", "team"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [MitigationInline]
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_restore, views
 
 app_name = "incidents"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/roles/<str:role>/relieve/", views.relieve_role, name="relieve_role"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/severity/", views.change_severity, name="change_severity"),
+    *urls_restore.urlpatterns,
 ]

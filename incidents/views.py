@@ -43,7 +43,10 @@ def room_panels_context(incident: Incident) -> dict:
         }
         for role in Role
     ]
+    from .handoff import panel_context
+
     return {
+        **panel_context(incident, holders),
         "incident": incident,
         "roles": roles,
         "commander": commander.user if commander else None,

@@ -1,0 +1,372 @@
+"""Restore-stage endpoints of the JSON API: change records (deploys, flag changes), impact assessment
+and severity, lifecycle times, decisions, working theories and the IC hand-off."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from . import actions, decisions, handoff, restore
+from .access import can_write, get_incident_for_user
+from .api import Error, IncidentOut, SeverityName, _fresh, _user
+from .models import Decision, HandOff, Role, Service, Theory
+
+User = get_user_model()
+router = Router(tags=["restore"])
+
+OutcomeName = Literal["worked", "no_effect", "worse"]
+TheoryStateName = Literal["open", "ruled_out", "confirmed"]
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+
+
+# --- schemas --------------------------------------------------------------------------------------------
+
+
+class DeployIn(Schema):
+    service: str = Field(description="service slug")
+    version: str
+    environment: str = "production"
+    deployed_at: datetime | None = None
+    deployed_by: str = ""
+    url: str = ""
+    external_id: str = Field("", description="the sender's id: a repeated delivery with the same id is stored once")
+
+
+class DeployOut(Schema):
+    id: int
+    service: str
+    version: str
+    environment: str
+    deployed_at: datetime
+    deployed_by: str
+    url: str
+
+
+class FlagChangeIn(Schema):
+    service: str = Field(description="service slug")
+    flag: str
+    enabled: bool
+    changed_at: datetime | None = None
+    changed_by: str = ""
+    url: str = ""
+
+
+class FlagChangeOut(Schema):
+    id: int
+    service: str
+    flag: str
+    enabled: bool
+    changed_at: datetime
+    changed_by: str
+
+
+class AssessmentIn(Schema):
+    services: list[str] | None = Field(None, description="service slugs; they become the incident's affected services")
+    users_affected_pct: int = Field(ge=0, le=100)
+    core_flow_down: bool
+    customer_visible: bool = False
+    notes: str = ""
+
+
+class AssessmentOut(Schema):
+    id: int
+    suggested_severity: SeverityName
+    reason: str
+    services: list[str]
+    users_affected_pct: int
+    core_flow_down: bool
+    customer_visible: bool
+    confirmed_severity: SeverityName | None
+
+
+class ConfirmIn(Schema):
+    severity: SeverityName | None = Field(None, description="leave out to accept the suggestion")
+    reason: str = ""
+
+
+class TimestampsIn(Schema):
+    started_at: datetime | None = None
+    detected_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+
+
+class DecisionIn(Schema):
+    question: str
+    options: list[str] = Field(default_factory=list)
+    chosen: str
+    risk: str = ""
+    revert_plan: str = ""
+    owner: str | None = Field(None, description="username; defaults to the Tech Lead")
+    timebox_minutes: int | None = None
+    decide: bool = Field(False, description="the Incident Commander proposes and decides in one step")
+
+
+class DecisionOut(Schema):
+    id: int
+    incident: int
+    question: str
+    options: list[str]
+    chosen: str
+    risk: str
+    revert_plan: str
+    state: Literal["proposed", "decided", "closed", "withdrawn"]
+    owner: str | None
+    timebox_until: datetime | None
+    timebox_expired: bool
+    outcome: OutcomeName | None
+    outcome_note: str
+
+
+class DecisionList(Schema):
+    items: list[DecisionOut]
+
+
+class OutcomeIn(Schema):
+    outcome: OutcomeName
+    note: str = ""
+
+
+class TheoryIn(Schema):
+    hypothesis: str
+    evidence: str = ""
+
+
+class TheoryStateIn(Schema):
+    state: TheoryStateName
+    evidence: str = ""
+
+
+class TheoryOut(Schema):
+    id: int
+    hypothesis: str
+    evidence: str
+    state: TheoryStateName
+
+
+class TheoryList(Schema):
+    items: list[TheoryOut]
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _writer(request) -> None:
+    if not can_write(request.user):
+        raise PermissionDenied("Observers can read but not change anything.")
+
+
+def _service(slug: str) -> Service:
+    service = Service.objects.filter(slug=slug).first()
+    if service is None:
+        raise actions.ActionError(f"Unknown service “{slug}”. Add it in the admin first.", "service")
+    return service
+
+
+def _services(slugs: list[str]) -> list[Service]:
+    slugs = list(dict.fromkeys(slugs))
+    services = list(Service.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {s.slug for s in services})
+    if unknown:
+        raise actions.ActionError(f"Unknown service(s): {', '.join(unknown)}.", "services")
+    return services
+
+
+def _url(value: str) -> str:
+    if value and not value.startswith(("http://", "https://")):
+        raise actions.ActionError("The url must start with http:// or https://.", "url")
+    return value
+
+
+def _decision(request, decision_id: int) -> Decision:
+    decision = get_object_or_404(Decision.objects.select_related("owner"), pk=decision_id)
+    get_incident_for_user(request.user, decision.incident_id, write=True)
+    return decision
+
+
+def assessment_json(a) -> dict:
+    return {
+        "id": a.pk,
+        "suggested_severity": a.suggested_severity,
+        "reason": a.reason,
+        "services": [s.slug for s in a.services.all()],
+        "users_affected_pct": a.users_affected_pct,
+        "core_flow_down": a.core_flow_down,
+        "customer_visible": a.customer_visible,
+        "confirmed_severity": a.confirmed_severity or None,
+    }
+
+
+def decision_json(d: Decision) -> dict:
+    return {
+        "id": d.pk,
+        "incident": d.incident_id,
+        "question": d.question,
+        "options": d.options,
+        "chosen": d.chosen,
+        "risk": d.risk,
+        "revert_plan": d.revert_plan,
+        "state": d.state,
+        "owner": d.owner.get_username() if d.owner else None,
+        "timebox_until": d.timebox_until,
+        "timebox_expired": d.timebox_expired(),
+        "outcome": d.outcome or None,
+        "outcome_note": d.outcome_note,
+    }
+
+
+def theory_json(t: Theory) -> dict:
+    return {"id": t.pk, "hypothesis": t.hypothesis, "evidence": t.evidence, "state": t.state}
+
+
+# --- change records ---------------------------------------------------------------------------------------
+
+
+@router.post("/deploys", response={201: DeployOut, **ERRORS}, summary="Record a deploy")
+def create_deploy(request, payload: DeployIn):
+    _writer(request)
+    deploy = actions.record_deploy(
+        service=_service(payload.service),
+        version=payload.version,
+        environment=payload.environment,
+        deployed_at=payload.deployed_at,
+        deployed_by=payload.deployed_by,
+        url=_url(payload.url),
+        source="api",
+        external_id=payload.external_id,
+    )
+    fields = ("id", "version", "environment", "deployed_at", "deployed_by", "url")
+    return 201, {**{f: getattr(deploy, f) for f in fields}, "service": deploy.service.slug}
+
+
+@router.post("/flag-changes", response={201: FlagChangeOut, **ERRORS}, summary="Record a feature-flag change")
+def create_flag_change(request, payload: FlagChangeIn):
+    _writer(request)
+    change = actions.record_flag_change(
+        service=_service(payload.service),
+        flag=payload.flag,
+        enabled=payload.enabled,
+        changed_at=payload.changed_at,
+        changed_by=payload.changed_by,
+        url=_url(payload.url),
+    )
+    return 201, {**{f: getattr(change, f) for f in ("id", "flag", "enabled", "changed_at", "changed_by")}, "service": change.service.slug}
+
+
+# --- impact, severity, times ------------------------------------------------------------------------------
+
+
+@router.post("/incidents/{int:incident_id}/assessment", response={200: AssessmentOut, **ERRORS}, summary="Assess impact, get a severity")
+def assess(request, incident_id: int, payload: AssessmentIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    services = _services(payload.services) if payload.services is not None else None
+    assessment = restore.assess_impact(
+        incident,
+        actor=request.user,
+        services=services,
+        users_affected_pct=payload.users_affected_pct,
+        core_flow_down=payload.core_flow_down,
+        customer_visible=payload.customer_visible,
+        notes=payload.notes,
+    )
+    return assessment_json(assessment)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/assessment/confirm",
+    response={200: IncidentOut, **ERRORS},
+    summary="The IC accepts the suggested severity or overrides it",
+)
+def confirm(request, incident_id: int, payload: ConfirmIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    assessment = incident.assessments.first()
+    if assessment is None:
+        raise actions.ActionConflict("Assess the impact first: there is no suggestion to confirm.")
+    restore.confirm_severity(assessment, actor=request.user, severity=payload.severity, reason=payload.reason)
+    return _fresh(request, incident)
+
+
+@router.patch("/incidents/{int:incident_id}/timestamps", response={200: IncidentOut, **ERRORS}, summary="Correct lifecycle times")
+def timestamps(request, incident_id: int, payload: TimestampsIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    restore.edit_timestamps(incident, actor=request.user, **payload.dict(exclude_unset=True))
+    return _fresh(request, incident)
+
+
+# --- decisions --------------------------------------------------------------------------------------------
+
+
+@router.get("/incidents/{int:incident_id}/decisions", response={200: DecisionList, **ERRORS}, summary="The decision log")
+def list_decisions(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id)
+    return {"items": [decision_json(d) for d in incident.decisions.select_related("owner")]}
+
+
+@router.post("/incidents/{int:incident_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Propose or take a decision")
+def propose(request, incident_id: int, payload: DecisionIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    decision = decisions.propose_decision(
+        incident,
+        actor=request.user,
+        question=payload.question,
+        options=payload.options,
+        chosen=payload.chosen,
+        risk=payload.risk,
+        revert_plan=payload.revert_plan,
+        owner=_user(payload.owner, "owner"),
+        timebox_minutes=payload.timebox_minutes,
+        decide=payload.decide,
+    )
+    return 201, decision_json(decision)
+
+
+@router.post("/decisions/{int:decision_id}/decide", response={200: DecisionOut, **ERRORS}, summary="The IC decides a proposal")
+def decide(request, decision_id: int):
+    return decision_json(decisions.decide(_decision(request, decision_id), actor=request.user))
+
+
+@router.post("/decisions/{int:decision_id}/outcome", response={200: DecisionOut, **ERRORS}, summary="Close a decision with its outcome")
+def outcome(request, decision_id: int, payload: OutcomeIn):
+    decision = decisions.record_outcome(_decision(request, decision_id), actor=request.user, outcome=payload.outcome, note=payload.note)
+    return decision_json(decision)
+
+
+# --- theories ---------------------------------------------------------------------------------------------
+
+
+@router.get("/incidents/{int:incident_id}/theories", response={200: TheoryList, **ERRORS}, summary="Working theories")
+def list_theories(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id)
+    return {"items": [theory_json(t) for t in incident.theories.all()]}
+
+
+@router.post("/incidents/{int:incident_id}/theories", response={201: TheoryOut, **ERRORS}, summary="Add a working theory")
+def add_theory(request, incident_id: int, payload: TheoryIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    return 201, theory_json(restore.add_theory(incident, actor=request.user, hypothesis=payload.hypothesis, evidence=payload.evidence))
+
+
+@router.post("/theories/{int:theory_id}/state", response={200: TheoryOut, **ERRORS}, summary="Rule out, confirm or reopen a theory")
+def theory_state(request, theory_id: int, payload: TheoryStateIn):
+    theory = get_object_or_404(Theory, pk=theory_id)
+    get_incident_for_user(request.user, theory.incident_id, write=True)
+    return theory_json(restore.set_theory_state(theory, actor=request.user, state=payload.state, evidence=payload.evidence))
+
+
+# --- hand-off ---------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/incidents/{int:incident_id}/handoff/accept",
+    response={200: IncidentOut, **ERRORS},
+    summary="Accept command offered to you (offer it with POST /incidents/{id}/roles)",
+)
+def accept_handoff(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    offer = HandOff.objects.filter(incident=incident, role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).first()
+    if offer is None:
+        raise actions.ActionConflict("Nobody has offered command of this incident; ask the Incident Commander to hand off.")
+    handoff.accept_handoff(offer, actor=request.user)
+    return _fresh(request, incident)

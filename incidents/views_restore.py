@@ -1,0 +1,248 @@
+"""Pages and htmx answers of the restore panels: impact, timestamps, decisions, theories, hand-off.
+
+Short views: access check, form, action, then the same partials the live feed pushes. A form with
+errors comes back with them and 422; plain posts redirect to the room with a message.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from . import actions, decisions, handoff, restore
+from .access import get_incident_for_user
+from .forms_restore import AssessmentForm, ConfirmSeverityForm, DecisionForm, OutcomeForm, TheoryForm, TheoryStateForm, TimestampsForm
+from .models import Deploy, HandOff, Incident, Mitigation, Service
+from .restore_live import render_panels_oob
+from .views import _first_error, _room_answer, _with_catch_up
+
+
+def _incident(request, pk) -> Incident:
+    return get_incident_for_user(request.user, pk, write=True, queryset=Incident.objects.prefetch_related("services"))
+
+
+def _answer(request, incident: Incident, error: str | None = None) -> HttpResponse:
+    """After a button: the header, roles and restore panels, any error, and the entries the client lacks."""
+    response = _room_answer(request, incident, error)
+    if request.htmx:
+        response.content = render_panels_oob(incident, request).encode() + response.content
+    return response
+
+
+def _form_answer(request, incident: Incident, template: str, context: dict, ok: bool) -> HttpResponse:
+    """After a form: the form itself (cleared, or with its errors and 422), plus the panels when it worked."""
+    if not request.htmx:
+        if not ok:
+            messages.error(request, _first_error(context["form"]))
+        return redirect(incident)
+    html = render_to_string(template, {"incident": incident, "can_write": True, **context}, request)
+    if ok:
+        html += render_panels_oob(incident, request)
+    return _with_catch_up(request, incident, html, status=200 if ok else 422)
+
+
+def _run(form, action) -> bool:
+    """Call the action with the form's data; its ActionError lands on the form's field."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except actions.ActionError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    return True
+
+
+# --- impact and timestamps -----------------------------------------------------------------------------
+
+
+@require_POST
+def assess(request, pk):
+    incident = _incident(request, pk)
+    form = AssessmentForm(request.POST)
+
+    def action(data):
+        restore.assess_impact(
+            incident,
+            actor=request.user,
+            services=data["services"],
+            users_affected_pct=data["users_affected_pct"],
+            core_flow_down=data["core_flow_down"],
+            customer_visible=data["customer_visible"],
+            notes=data["notes"],
+        )
+
+    ok = _run(form, action)
+    return _form_answer(request, incident, "incidents/_restore.html#impact-form", {"assessment_form": form, "form": form}, ok)
+
+
+@require_POST
+def confirm_severity(request, pk, assessment_id):
+    incident = _incident(request, pk)
+    assessment = get_object_or_404(incident.assessments, pk=assessment_id)
+    form = ConfirmSeverityForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            restore.confirm_severity(assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"])
+        except actions.ActionError as e:
+            error = e.message
+    else:
+        error = _first_error(form)
+    return _answer(request, incident, error)
+
+
+@require_POST
+def edit_timestamps(request, pk):
+    incident = _incident(request, pk)
+    form = TimestampsForm(request.POST)
+    ok = _run(form, lambda data: restore.edit_timestamps(incident, actor=request.user, **data))
+    if ok:
+        incident.refresh_from_db()
+        form = TimestampsForm(initial={f: getattr(incident, f) for f in TimestampsForm.base_fields})
+    return _form_answer(request, incident, "incidents/_restore.html#timestamps-form", {"timestamps_form": form, "form": form}, ok)
+
+
+# --- decisions -------------------------------------------------------------------------------------------
+
+
+@require_GET
+def decision_new(request, pk):
+    """A decision form prefilled from the recovery panel (a catalogue entry, a generic mitigation or a deploy)."""
+    incident = _incident(request, pk)
+    services = incident.services.all()
+    deploy = _get(Deploy.objects.select_related("service").filter(service__in=services), request.GET.get("deploy"))
+    mitigation = _get(Mitigation.objects.select_related("service").filter(service__in=services), request.GET.get("mitigation"))
+    service = _get(Service.objects.all(), request.GET.get("service"))
+    values = decisions.prefill_decision(incident, mitigation=mitigation, kind=request.GET.get("kind", ""), service=service, deploy=deploy)
+    initial = {
+        **{k: values[k] for k in ("question", "chosen", "risk", "revert_plan", "mitigation_kind")},
+        "options": "\n".join(values["options"]),
+        "mitigation": values["mitigation"].pk if values["mitigation"] else None,
+        "deploy": deploy.pk if deploy else None,
+    }
+    context = {"incident": incident, "form": DecisionForm(initial=initial), "preconditions": values["preconditions"], "can_write": True}
+    if request.htmx:
+        return render(request, "incidents/restore_decision.html#decision-form", context)
+    return render(request, "incidents/restore_decision.html", context)
+
+
+@require_POST
+def propose_decision(request, pk):
+    incident = _incident(request, pk)
+    form = DecisionForm(request.POST)
+
+    def action(data):
+        decisions.propose_decision(
+            incident,
+            actor=request.user,
+            question=data["question"],
+            options=data["options"],
+            chosen=data["chosen"],
+            risk=data["risk"],
+            revert_plan=data["revert_plan"],
+            owner=data["owner"],
+            timebox_minutes=data["timebox_minutes"],
+            mitigation=_get(Mitigation.objects.filter(service__in=incident.services.all()), data["mitigation"]),
+            mitigation_kind=data["mitigation_kind"],
+            deploy=_get(Deploy.objects.all(), data["deploy"]),
+            decide=bool(request.POST.get("decide")),
+        )
+
+    ok = _run(form, action)
+    if not ok and not request.htmx:
+        return render(request, "incidents/restore_decision.html", {"incident": incident, "form": form, "can_write": True}, status=422)
+    return _form_answer(request, incident, "incidents/_restore.html#decision-form", {"form": DecisionForm() if ok else form}, ok)
+
+
+def _decision_step(request, pk, decision_id, step) -> HttpResponse:
+    incident = _incident(request, pk)
+    decision = get_object_or_404(incident.decisions, pk=decision_id)
+    error = None
+    try:
+        step(decision)
+    except actions.ActionError as e:
+        error = e.message
+    return _answer(request, incident, error)
+
+
+@require_POST
+def decide(request, pk, decision_id):
+    return _decision_step(request, pk, decision_id, lambda d: decisions.decide(d, actor=request.user))
+
+
+@require_POST
+def withdraw_decision(request, pk, decision_id):
+    return _decision_step(request, pk, decision_id, lambda d: decisions.withdraw_decision(d, actor=request.user))
+
+
+@require_POST
+def decision_outcome(request, pk, decision_id):
+    form = OutcomeForm(request.POST)
+
+    def step(decision):
+        if not form.is_valid():
+            raise actions.ActionError(_first_error(form), "outcome")
+        decisions.record_outcome(decision, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+
+    return _decision_step(request, pk, decision_id, step)
+
+
+# --- theories and hand-off -----------------------------------------------------------------------------
+
+
+@require_POST
+def add_theory(request, pk):
+    incident = _incident(request, pk)
+    form = TheoryForm(request.POST)
+    ok = _run(form, lambda data: restore.add_theory(incident, actor=request.user, **data))
+    context = {"theory_form": TheoryForm() if ok else form, "form": form}
+    return _form_answer(request, incident, "incidents/_restore_theories.html#theory-form", context, ok)
+
+
+@require_POST
+def theory_state(request, pk, theory_id):
+    incident = _incident(request, pk)
+    theory = get_object_or_404(incident.theories, pk=theory_id)
+    form = TheoryStateForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            restore.set_theory_state(theory, actor=request.user, **form.cleaned_data)
+        except actions.ActionError as e:
+            error = e.message
+    else:
+        error = _first_error(form)
+    return _answer(request, incident, error)
+
+
+@require_POST
+def accept_handoff(request, pk, handoff_id):
+    return _handoff_step(request, pk, handoff_id, handoff.accept_handoff)
+
+
+@require_POST
+def cancel_handoff(request, pk, handoff_id):
+    return _handoff_step(request, pk, handoff_id, handoff.cancel_handoff)
+
+
+def _handoff_step(request, pk, handoff_id, step) -> HttpResponse:
+    incident = _incident(request, pk)
+    offer = get_object_or_404(HandOff.objects.filter(incident=incident), pk=handoff_id)
+    error = None
+    try:
+        step(offer, actor=request.user)
+    except actions.ActionError as e:
+        error = e.message
+    return _answer(request, incident, error)
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.filter(pk=int(pk)).first() if pk not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
