@@ -163,7 +163,7 @@ def prefill_decision(incident: Incident, *, mitigation: Mitigation | None = None
     label = mitigation.label if mitigation else kind.label
     where = service.name if service is not None else incident.title
     options = [m.label for m in catalogue] or [k.label for k in MitigationKind]
-    chosen = f"{label}: {where}"
+    chosen = label
     revert = ""
     if deploy is not None:
         chosen = f"Roll back {service.name} from {deploy.version}"

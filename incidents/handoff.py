@@ -66,12 +66,15 @@ def cancel_handoff(handoff: HandOff, *, actor) -> HandOff:
             raise ActionConflict("This hand-off is no longer pending.", "handoff")
         handoff.cancelled_at = timezone.now()
         handoff.save(update_fields=["cancelled_at"])
-        who = "declined" if actor is not None and actor.pk == handoff.to_user_id else "withdrew"
-        subject = _name(actor)
+        label = Role(handoff.role).label
+        if actor is not None and actor.pk == handoff.to_user_id:
+            body = f"{_name(actor)} declined the offer of {label}."
+        else:
+            body = f"{_name(actor)} withdrew the offer of {label} to {_name(handoff.to_user)}."
         record(
             incident,
             kind=EntryKind.ROLE,
-            body=f"{subject} {who} the offer of {Role(handoff.role).label} to {_name(handoff.to_user)}.",
+            body=body,
             actor=actor,
             metadata={"role": handoff.role, "handoff": handoff.pk, "cancelled": True},
         )

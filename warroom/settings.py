@@ -8,6 +8,7 @@ ALLOWED_HOSTS; `celery worker` and `celery beat` run as their own processes.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -174,4 +175,6 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "IC_ROTATION_AFTER": timedelta(hours=4),  # the room suggests a fresh Incident Commander after this
+    # "SEVERITY_RULES": [...],  # rows of incidents.severity_rules.SeverityRule; the default table lives there
 }

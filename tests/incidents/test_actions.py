@@ -61,12 +61,13 @@ def test_it_assigns_a_role_with_a_sentence(incident, alice, bob):
     assert incident.entries.last().body == "Alice Ng named Bob Ortiz Tech Lead."
 
 
-def test_it_hands_off_keeping_history(incident, alice, bob):
-    actions.assign_role(incident, role="commander", user=bob, actor=alice)
-    rows = list(RoleAssignment.objects.filter(incident=incident, role=Role.COMMANDER).order_by("assigned_at", "pk"))
-    assert [r.user for r in rows] == [alice, bob]
+def test_it_hands_off_keeping_history(incident, alice, bob, carol):
+    actions.assign_role(incident, role="tech_lead", user=bob, actor=alice)
+    actions.assign_role(incident, role="tech_lead", user=carol, actor=alice)
+    rows = list(RoleAssignment.objects.filter(incident=incident, role=Role.TECH_LEAD).order_by("assigned_at", "pk"))
+    assert [r.user for r in rows] == [bob, carol]
     assert rows[0].relieved_at is not None and rows[1].relieved_at is None
-    assert incident.entries.last().body == "Alice Ng handed Incident Commander from Alice Ng to Bob Ortiz."
+    assert incident.entries.last().body == "Alice Ng handed Tech Lead from Bob Ortiz to carol."
 
 
 def test_it_says_when_someone_takes_a_role_themselves(incident, bob):
