@@ -7,7 +7,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import actions, decisions, handoff, restore
 from .access import can_write, get_incident_for_user
@@ -238,7 +238,7 @@ def create_deploy(request, payload: DeployIn):
         external_id=payload.external_id,
     )
     fields = ("id", "version", "environment", "deployed_at", "deployed_by", "url")
-    return 201, {**{f: getattr(deploy, f) for f in fields}, "service": deploy.service.slug}
+    return Status(201, {**{f: getattr(deploy, f) for f in fields}, "service": deploy.service.slug})
 
 
 @router.post("/flag-changes", response={201: FlagChangeOut, **ERRORS}, summary="Record a feature-flag change")
@@ -252,7 +252,8 @@ def create_flag_change(request, payload: FlagChangeIn):
         changed_by=payload.changed_by,
         url=_url(payload.url),
     )
-    return 201, {**{f: getattr(change, f) for f in ("id", "flag", "enabled", "changed_at", "changed_by")}, "service": change.service.slug}
+    fields = ("id", "flag", "enabled", "changed_at", "changed_by")
+    return Status(201, {**{f: getattr(change, f) for f in fields}, "service": change.service.slug})
 
 
 # --- impact, severity, times ------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ def propose(request, incident_id: int, payload: DecisionIn):
         timebox_minutes=payload.timebox_minutes,
         decide=payload.decide,
     )
-    return 201, decision_json(decision)
+    return Status(201, decision_json(decision))
 
 
 @router.post("/decisions/{int:decision_id}/decide", response={200: DecisionOut, **ERRORS}, summary="The IC decides a proposal")
@@ -345,7 +346,8 @@ def list_theories(request, incident_id: int):
 @router.post("/incidents/{int:incident_id}/theories", response={201: TheoryOut, **ERRORS}, summary="Add a working theory")
 def add_theory(request, incident_id: int, payload: TheoryIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
-    return 201, theory_json(restore.add_theory(incident, actor=request.user, hypothesis=payload.hypothesis, evidence=payload.evidence))
+    theory = restore.add_theory(incident, actor=request.user, hypothesis=payload.hypothesis, evidence=payload.evidence)
+    return Status(201, theory_json(theory))
 
 
 @router.post("/theories/{int:theory_id}/state", response={200: TheoryOut, **ERRORS}, summary="Rule out, confirm or reopen a theory")

@@ -11,7 +11,11 @@ from incidents.tasks import sweep_restore_reminders
 
 
 def _propose(incident, actor, **kwargs):
-    values = {"question": "Roll back checkout?", "chosen": "Roll back to v2.4.0", "options": ["Roll back to v2.4.0", "Turn off new-cart flag"]}
+    values = {
+        "question": "Roll back checkout?",
+        "chosen": "Roll back to v2.4.0",
+        "options": ["Roll back to v2.4.0", "Turn off new-cart flag"],
+    }
     return decisions.propose_decision(incident, actor=actor, **{**values, **kwargs})
 
 
@@ -30,7 +34,8 @@ def test_it_walks_a_decision_from_proposal_to_outcome(incident, alice, bob, caro
     bodies = [e.body for e in incident.entries.filter(kind=EntryKind.DECISION)]
     assert bodies == [
         "carol proposed a decision: **Roll back checkout?** → Roll back to v2.4.0.\n\n"
-        "- Also considered: Turn off new-cart flag\n- Risk: loses the tax fix\n- Revert plan: redeploy v2.4.1\n- Owner: Bob Ortiz\n- Time-box: 15 min",
+        "- Also considered: Turn off new-cart flag\n- Risk: loses the tax fix\n"
+        "- Revert plan: redeploy v2.4.1\n- Owner: Bob Ortiz\n- Time-box: 15 min",
         "Alice Ng decided: **Roll back checkout?** → Roll back to v2.4.0. Owner: Bob Ortiz. Time-box: 15 min.",
         "Bob Ortiz recorded the outcome of **Roll back checkout?** → Roll back to v2.4.0: **Worked**. error rate back to 0.1%",
     ]
@@ -83,7 +88,9 @@ def test_it_withdraws_a_proposal_but_keeps_it_in_the_log(incident, alice, bob):
     decisions.withdraw_decision(decision, actor=bob, note="flag off is faster")
     decision.refresh_from_db()
     assert decision.state == Decision.State.WITHDRAWN and not decision.is_open
-    assert incident.entries.last().body == "Bob Ortiz withdrew the proposal **Roll back checkout?** → Roll back to v2.4.0. flag off is faster"
+    assert (
+        incident.entries.last().body == "Bob Ortiz withdrew the proposal **Roll back checkout?** → Roll back to v2.4.0. flag off is faster"
+    )
 
 
 def test_it_prefills_a_decision_from_the_catalogue(incident, checkout):

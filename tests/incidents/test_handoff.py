@@ -14,7 +14,10 @@ def test_it_offers_command_and_changes_it_only_when_accepted(incident, alice, bo
     offer = actions.assign_role(incident, role="commander", user=bob, actor=alice)
     assert isinstance(offer, HandOff)
     assert incident.commander == alice, "alice stays in command until bob accepts"
-    assert incident.entries.last().body == "Alice Ng offered Incident Commander to Bob Ortiz; Alice Ng stays in command until Bob Ortiz accepts."
+    assert (
+        incident.entries.last().body
+        == "Alice Ng offered Incident Commander to Bob Ortiz; Alice Ng stays in command until Bob Ortiz accepts."
+    )
     handoff.accept_handoff(offer, actor=bob)
     assert incident.commander == bob
     rows = list(RoleAssignment.objects.filter(incident=incident, role=Role.COMMANDER))
@@ -46,14 +49,16 @@ def test_it_posts_a_briefing_written_from_the_record(incident, alice, bob, carol
     actions.assign_role(incident, role="commander", user=bob, actor=bob)  # taking command yourself is the acceptance
     briefing = incident.entries.filter(kind=EntryKind.BRIEFING).get()
     assert briefing.actor is None
-    assert briefing.body == "\n".join([
-        "**Hand-off briefing** for Bob Ortiz, Incident Commander from now (taking over from Alice Ng).",
-        "",
-        "- Severity: **SEV2**; status: Investigating",
-        "- Impact: Checkout; 40% of users; core flow down (suggested SEV1)",
-        "- Open decisions: Roll back checkout? → Roll back to v2.4.0 (proposed)",
-        "- Open theories: Bad deploy",
-    ])
+    assert briefing.body == "\n".join(
+        [
+            "**Hand-off briefing** for Bob Ortiz, Incident Commander from now (taking over from Alice Ng).",
+            "",
+            "- Severity: **SEV2**; status: Investigating",
+            "- Impact: Checkout; 40% of users; core flow down (suggested SEV1)",
+            "- Open decisions: Roll back checkout? → Roll back to v2.4.0 (proposed)",
+            "- Open theories: Bad deploy",
+        ]
+    )
 
 
 def test_it_adds_the_next_update_to_the_briefing_when_the_incident_promises_one(incident, alice, bob):

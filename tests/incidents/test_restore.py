@@ -16,7 +16,13 @@ def payments(db):
 
 def test_it_assesses_impact_and_suggests_a_severity_in_words(incident, alice, checkout, payments):
     assessment = restore.assess_impact(
-        incident, actor=alice, users_affected_pct=40, core_flow_down=True, customer_visible=True, services=[checkout, payments], notes="EU only"
+        incident,
+        actor=alice,
+        users_affected_pct=40,
+        core_flow_down=True,
+        customer_visible=True,
+        services=[checkout, payments],
+        notes="EU only",
     )
     assert assessment.suggested_severity == "SEV1"
     assert assessment.reason == "core Checkout and Payments flow down and 40% of users affected → SEV1"
@@ -51,7 +57,10 @@ def test_it_lets_the_ic_accept_the_suggested_severity(incident, alice):
     assert incident.severity == "SEV1" and assessment.confirmed_severity == "SEV1"
     entry = incident.entries.last()
     assert entry.kind == EntryKind.SEVERITY
-    assert entry.body == "Alice Ng accepted the suggested severity **SEV1** (core Checkout flow down and 40% of users affected → SEV1); was SEV2."
+    assert (
+        entry.body
+        == "Alice Ng accepted the suggested severity **SEV1** (core Checkout flow down and 40% of users affected → SEV1); was SEV2."
+    )
 
 
 def test_it_lets_the_ic_override_with_a_reason(incident, alice):
@@ -59,7 +68,10 @@ def test_it_lets_the_ic_override_with_a_reason(incident, alice):
     restore.confirm_severity(assessment, actor=alice, severity="SEV2", reason="only test tenants")
     incident.refresh_from_db()
     assert incident.severity == "SEV2"
-    assert incident.entries.last().body == "Alice Ng set the severity to **SEV2**, overriding the suggested SEV1. Reason: only test tenants; unchanged."
+    assert (
+        incident.entries.last().body
+        == "Alice Ng set the severity to **SEV2**, overriding the suggested SEV1. Reason: only test tenants; unchanged."
+    )
 
 
 def test_it_lets_only_the_ic_confirm_and_only_once(incident, alice, bob):
