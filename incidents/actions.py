@@ -302,6 +302,7 @@ def change_status(incident: Incident, *, status: str, actor, note: str = "") -> 
             body += f"\n\n{note}"
         record(incident, kind=EntryKind.STATUS, body=body, actor=actor, metadata={"from": previous.value, "to": status.value})
         broadcast.incident_on_commit(incident)
+        restore_live.panels_on_commit(incident)  # the recovery panel folds away once mitigated
         if status == Status.RESOLVED:
             _on_resolved(incident)
     return incident

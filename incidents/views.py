@@ -24,6 +24,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .restore_live import render_panels_oob
 
 User = get_user_model()
 PAGE_SIZE = 100
@@ -219,6 +220,7 @@ def _room_answer(request, incident: Incident, error: str | None) -> HttpResponse
     context["error"] = error
     html = render_to_string("incidents/room.html#panels-oob", context, request)
     html += render_to_string("incidents/room.html#alert-oob", context, request)
+    html += render_panels_oob(incident, request)  # status, roles and severity show in the restore panels too
     return _with_catch_up(request, incident, html, status=422 if error else 200)
 
 

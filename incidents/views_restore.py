@@ -24,10 +24,7 @@ def _incident(request, pk) -> Incident:
 
 def _answer(request, incident: Incident, error: str | None = None) -> HttpResponse:
     """After a button: the header, roles and restore panels, any error, and the entries the client lacks."""
-    response = _room_answer(request, incident, error)
-    if request.htmx:
-        response.content = render_panels_oob(incident, request).encode() + response.content
-    return response
+    return _room_answer(request, incident, error)
 
 
 def _form_answer(request, incident: Incident, template: str, context: dict, ok: bool) -> HttpResponse:
@@ -123,7 +120,13 @@ def decision_new(request, pk):
         "mitigation": values["mitigation"].pk if values["mitigation"] else None,
         "deploy": deploy.pk if deploy else None,
     }
-    context = {"incident": incident, "form": DecisionForm(initial=initial), "preconditions": values["preconditions"], "can_write": True}
+    context = {
+        "incident": incident,
+        "form": DecisionForm(initial=initial),
+        "preconditions": values["preconditions"],
+        "can_write": True,
+        "in_panel": bool(request.htmx),
+    }
     if request.htmx:
         return render(request, "incidents/restore_decision.html#decision-form", context)
     return render(request, "incidents/restore_decision.html", context)
@@ -152,8 +155,15 @@ def propose_decision(request, pk):
         )
 
     ok = _run(form, action)
+    in_panel = bool(request.POST.get("in_panel"))
+    context = {"incident": incident, "form": form, "can_write": True, "in_panel": in_panel}
     if not ok and not request.htmx:
-        return render(request, "incidents/restore_decision.html", {"incident": incident, "form": form, "can_write": True}, status=422)
+        return render(request, "incidents/restore_decision.html", context, status=422)
+    if in_panel:
+        # The prefilled form from the recovery panel: gone once the decision is logged, back with errors if not.
+        if ok:
+            return _form_answer(request, incident, "incidents/_restore_empty.html", {}, ok)
+        return _form_answer(request, incident, "incidents/restore_decision.html#decision-form", context, ok)
     return _form_answer(request, incident, "incidents/_restore.html#decision-form", {"form": DecisionForm() if ok else form}, ok)
 
 

@@ -86,14 +86,14 @@
     }
   });
 
-  // A "cancel" link on a form that htmx put in the page removes it; without JS it goes back to the room.
+  // A "cancel" link on a form that htmx put in the page empties its box; without JS it goes back to the room.
   document.addEventListener("click", function (evt) {
     var link = evt.target.closest && evt.target.closest("[data-dismiss]");
     if (!link) return;
     var box = link.closest(link.getAttribute("data-dismiss"));
     if (box && document.getElementById("timeline")) {
       evt.preventDefault();
-      box.remove();
+      box.replaceChildren();
     }
   });
 
