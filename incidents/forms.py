@@ -44,7 +44,7 @@ class DeclareForm(forms.Form):
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k.value, k.label) for k in POSTABLE_KINDS], initial=EntryKind.NOTE)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "The entry cannot be empty."})
 
 
 class RoleForm(forms.Form):
