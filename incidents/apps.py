@@ -9,6 +9,4 @@ class IncidentsConfig(AppConfig):
         from django.conf import settings
 
         # Due times live in columns; this sweeper reads them (incidents/tasks.py).
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "restore-reminders", {"task": "incidents.tasks.sweep_restore_reminders", "schedule": 60.0}
-        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault("restore-reminders", {"task": "incidents.tasks.sweep_restore_reminders", "schedule": 60.0})

@@ -21,6 +21,10 @@ class UtcDateTimeField(forms.DateTimeField):
         return value
 
 
+class NoInput(forms.Form):
+    """For buttons that carry nothing but their URL (decide, accept a hand-off)."""
+
+
 class AssessmentForm(forms.Form):
     services = forms.ModelMultipleChoiceField(queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
     users_affected_pct = forms.IntegerField(min_value=0, max_value=100, label="Users affected (%)")

@@ -12,19 +12,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, decisions, handoff, restore
 from .access import get_incident_for_user
-from .forms_restore import AssessmentForm, ConfirmSeverityForm, DecisionForm, OutcomeForm, TheoryForm, TheoryStateForm, TimestampsForm
+from .forms_restore import (
+    AssessmentForm,
+    ConfirmSeverityForm,
+    DecisionForm,
+    NoInput,
+    OutcomeForm,
+    TheoryForm,
+    TheoryStateForm,
+    TimestampsForm,
+)
 from .models import Deploy, HandOff, Incident, Mitigation, Service
 from .restore_live import render_panels_oob
-from .views import _first_error, _room_answer, _with_catch_up
+from .views import _first_error, _room_control, _with_catch_up
 
 
 def _incident(request, pk) -> Incident:
     return get_incident_for_user(request.user, pk, write=True, queryset=Incident.objects.prefetch_related("services"))
-
-
-def _answer(request, incident: Incident, error: str | None = None) -> HttpResponse:
-    """After a button: the header, roles and restore panels, any error, and the entries the client lacks."""
-    return _room_answer(request, incident, error)
 
 
 def _form_answer(request, incident: Incident, template: str, context: dict, ok: bool) -> HttpResponse:
@@ -76,19 +80,11 @@ def assess(request, pk):
 
 @require_POST
 def confirm_severity(request, pk, assessment_id):
-    incident = _incident(request, pk)
-    assessment = get_object_or_404(incident.assessments, pk=assessment_id)
-    form = ConfirmSeverityForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            restore.confirm_severity(assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"])
-        except actions.ActionError as e:
-            error = e.message
-    else:
-        error = _first_error(form)
-    return _answer(request, incident, error)
+    def perform(incident, data):
+        assessment = get_object_or_404(incident.assessments, pk=assessment_id)
+        restore.confirm_severity(assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"])
+
+    return _room_control(request, pk, ConfirmSeverityForm, perform)
 
 
 @require_POST
@@ -107,23 +103,28 @@ def edit_timestamps(request, pk):
 
 @require_GET
 def decision_new(request, pk):
-    """A decision form prefilled from the recovery panel (a catalogue entry, a generic mitigation or a deploy)."""
+    """A decision form, prefilled when it comes from the recovery panel (a catalogue entry, a generic mitigation, a deploy)."""
     incident = _incident(request, pk)
     services = incident.services.all()
     deploy = _get(Deploy.objects.select_related("service").filter(service__in=services), request.GET.get("deploy"))
     mitigation = _get(Mitigation.objects.select_related("service").filter(service__in=services), request.GET.get("mitigation"))
     service = _get(Service.objects.all(), request.GET.get("service"))
-    values = decisions.prefill_decision(incident, mitigation=mitigation, kind=request.GET.get("kind", ""), service=service, deploy=deploy)
-    initial = {
-        **{k: values[k] for k in ("question", "chosen", "risk", "revert_plan", "mitigation_kind")},
-        "options": "\n".join(values["options"]),
-        "mitigation": values["mitigation"].pk if values["mitigation"] else None,
-        "deploy": deploy.pk if deploy else None,
-    }
+    initial, preconditions = {}, ""
+    if deploy or mitigation or service:
+        values = decisions.prefill_decision(
+            incident, mitigation=mitigation, kind=request.GET.get("kind", ""), service=service, deploy=deploy
+        )
+        initial = {
+            **{k: values[k] for k in ("question", "chosen", "risk", "revert_plan", "mitigation_kind")},
+            "options": "\n".join(values["options"]),
+            "mitigation": values["mitigation"].pk if values["mitigation"] else None,
+            "deploy": deploy.pk if deploy else None,
+        }
+        preconditions = values["preconditions"]
     context = {
         "incident": incident,
         "form": DecisionForm(initial=initial),
-        "preconditions": values["preconditions"],
+        "preconditions": preconditions,
         "can_write": True,
         "in_panel": bool(request.htmx),
     }
@@ -155,49 +156,41 @@ def propose_decision(request, pk):
         )
 
     ok = _run(form, action)
-    in_panel = bool(request.POST.get("in_panel"))
-    context = {"incident": incident, "form": form, "can_write": True, "in_panel": in_panel}
-    if not ok and not request.htmx:
-        return render(request, "incidents/restore_decision.html", context, status=422)
-    if in_panel:
-        # The prefilled form from the recovery panel: gone once the decision is logged, back with errors if not.
+    context = {"incident": incident, "form": form, "can_write": True, "in_panel": bool(request.htmx)}
+    if not request.htmx:
         if ok:
-            return _form_answer(request, incident, "incidents/_restore_empty.html", {}, ok)
-        return _form_answer(request, incident, "incidents/restore_decision.html#decision-form", context, ok)
-    return _form_answer(request, incident, "incidents/_restore.html#decision-form", {"form": DecisionForm() if ok else form}, ok)
-
-
-def _decision_step(request, pk, decision_id, step) -> HttpResponse:
-    incident = _incident(request, pk)
-    decision = get_object_or_404(incident.decisions, pk=decision_id)
-    error = None
-    try:
-        step(decision)
-    except actions.ActionError as e:
-        error = e.message
-    return _answer(request, incident, error)
+            return redirect(incident)
+        return render(request, "incidents/restore_decision.html", context, status=422)
+    # The box under the decision list: emptied once the decision is logged, the form again with its errors if not.
+    template = "incidents/_restore_empty.html" if ok else "incidents/restore_decision.html#decision-form"
+    return _form_answer(request, incident, template, context, ok)
 
 
 @require_POST
 def decide(request, pk, decision_id):
-    return _decision_step(request, pk, decision_id, lambda d: decisions.decide(d, actor=request.user))
+    return _room_control(
+        request, pk, NoInput, lambda incident, data: decisions.decide(_decision(incident, decision_id), actor=request.user)
+    )
 
 
 @require_POST
 def withdraw_decision(request, pk, decision_id):
-    return _decision_step(request, pk, decision_id, lambda d: decisions.withdraw_decision(d, actor=request.user))
+    def perform(incident, data):
+        decisions.withdraw_decision(_decision(incident, decision_id), actor=request.user)
+
+    return _room_control(request, pk, NoInput, perform)
 
 
 @require_POST
 def decision_outcome(request, pk, decision_id):
-    form = OutcomeForm(request.POST)
+    def perform(incident, data):
+        decisions.record_outcome(_decision(incident, decision_id), actor=request.user, outcome=data["outcome"], note=data["note"])
 
-    def step(decision):
-        if not form.is_valid():
-            raise actions.ActionError(_first_error(form), "outcome")
-        decisions.record_outcome(decision, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+    return _room_control(request, pk, OutcomeForm, perform)
 
-    return _decision_step(request, pk, decision_id, step)
+
+def _decision(incident: Incident, decision_id: int):
+    return get_object_or_404(incident.decisions, pk=decision_id)
 
 
 # --- theories and hand-off -----------------------------------------------------------------------------
@@ -214,39 +207,28 @@ def add_theory(request, pk):
 
 @require_POST
 def theory_state(request, pk, theory_id):
-    incident = _incident(request, pk)
-    theory = get_object_or_404(incident.theories, pk=theory_id)
-    form = TheoryStateForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            restore.set_theory_state(theory, actor=request.user, **form.cleaned_data)
-        except actions.ActionError as e:
-            error = e.message
-    else:
-        error = _first_error(form)
-    return _answer(request, incident, error)
+    def perform(incident, data):
+        restore.set_theory_state(get_object_or_404(incident.theories, pk=theory_id), actor=request.user, **data)
+
+    return _room_control(request, pk, TheoryStateForm, perform)
 
 
 @require_POST
 def accept_handoff(request, pk, handoff_id):
-    return _handoff_step(request, pk, handoff_id, handoff.accept_handoff)
+    return _room_control(
+        request, pk, NoInput, lambda incident, data: handoff.accept_handoff(_offer(incident, handoff_id), actor=request.user)
+    )
 
 
 @require_POST
 def cancel_handoff(request, pk, handoff_id):
-    return _handoff_step(request, pk, handoff_id, handoff.cancel_handoff)
+    return _room_control(
+        request, pk, NoInput, lambda incident, data: handoff.cancel_handoff(_offer(incident, handoff_id), actor=request.user)
+    )
 
 
-def _handoff_step(request, pk, handoff_id, step) -> HttpResponse:
-    incident = _incident(request, pk)
-    offer = get_object_or_404(HandOff.objects.filter(incident=incident), pk=handoff_id)
-    error = None
-    try:
-        step(offer, actor=request.user)
-    except actions.ActionError as e:
-        error = e.message
-    return _answer(request, incident, error)
+def _offer(incident: Incident, handoff_id: int) -> HandOff:
+    return get_object_or_404(HandOff.objects.filter(incident=incident), pk=handoff_id)
 
 
 def _get(queryset, pk):
@@ -254,5 +236,3 @@ def _get(queryset, pk):
         return queryset.filter(pk=int(pk)).first() if pk not in (None, "") else None
     except (TypeError, ValueError):
         return None
-
-

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django import template
 
-from ..forms_restore import AssessmentForm, DecisionForm, TheoryForm, TimestampsForm
+from ..forms_restore import AssessmentForm, TheoryForm, TimestampsForm
 from ..restore_live import restore_context
 
 register = template.Library()
@@ -38,7 +38,6 @@ def restore_panels(context):
         "request": context.get("request"),
         "assessment_form": AssessmentForm(initial=initial),
         "timestamps_form": TimestampsForm(initial=times),
-        "decision_form": DecisionForm(),
     }
 
 

@@ -173,3 +173,20 @@ def test_it_pushes_the_panels_to_the_room_after_commit(incident, alice, django_c
     assert 'id="theory-list" class="theory-list" hx-swap-oob="true"' in html and "Connection pool exhausted" in html
     assert 'id="recovery-panel"' in html and 'id="decision-list" hx-swap-oob="true"' in html
     assert incident.entries.filter(kind=EntryKind.THEORY).count() == 1
+
+
+def test_it_proposes_a_decision_without_javascript(room, incident):
+    page = room.get(f"/incidents/{incident.pk}/decisions/new/")
+    assert page.status_code == 200 and 'name="question"' in page.content.decode() and "hx-post" not in page.content.decode()
+    bad = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "", "timebox_minutes": "0"})
+    assert bad.status_code == 422 and "field-error" in bad.content.decode()
+    good = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "Restart pods"})
+    assert good.status_code == 302 and Decision.objects.get().state == "proposed"
+
+
+def test_it_reanswers_a_bad_prefilled_decision_in_its_box(room, incident):
+    response = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "x", "timebox_minutes": "5000"}, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'hx-target="#decision-new"' in html and "less than or equal to 1440" in html
+    assert not Decision.objects.exists()
