@@ -51,6 +51,13 @@ def test_it_restores_service_from_the_room(new_page, live_app, alice, checkout):
     expect(page.locator("#decision-list")).to_contain_text("No open decisions")
     expect(page.locator("#timeline")).to_contain_text("recorded the outcome of")
 
+    theories = page.locator(".theories")
+    theories.get_by_text("Add a theory").click()
+    theories.get_by_label("Hypothesis").fill("Connection pool exhausted")
+    theories.get_by_role("button", name="Add theory").click()
+    theories.locator("#theory-list .theory").get_by_role("button", name="Rule out").click()
+    expect(theories.locator("#theory-list s.hypothesis")).to_have_text("Connection pool exhausted")
+
     page.locator("#room-header").get_by_role("button", name="Mitigated").click()
     headline = page.locator("#room-header .clock.headline dd")
     expect(headline).to_have_text(re.compile(r"^2h 0\dm$"))
