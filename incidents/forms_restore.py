@@ -43,6 +43,16 @@ class TimestampsForm(forms.Form):
     detected_at = UtcDateTimeField(label="Detected (UTC)", required=False)
     acknowledged_at = UtcDateTimeField(label="Acknowledged (UTC)", required=False)
 
+    def changes(self, incident) -> dict:
+        """Only the times the person changed: the inputs show whole minutes, so an untouched field
+        must not truncate the stored seconds."""
+        changed = {}
+        for field, value in self.cleaned_data.items():
+            current = getattr(incident, field)
+            if value != (current.replace(second=0, microsecond=0) if current else None):
+                changed[field] = value
+        return changed
+
 
 class DecisionForm(forms.Form):
     question = forms.CharField(max_length=300)

@@ -91,7 +91,7 @@ def confirm_severity(request, pk, assessment_id):
 def edit_timestamps(request, pk):
     incident = _incident(request, pk)
     form = TimestampsForm(request.POST)
-    ok = _run(form, lambda data: restore.edit_timestamps(incident, actor=request.user, **data))
+    ok = _run(form, lambda data: restore.edit_timestamps(incident, actor=request.user, **form.changes(incident)))
     if ok:
         incident.refresh_from_db()
         form = TimestampsForm(initial={f: getattr(incident, f) for f in TimestampsForm.base_fields})

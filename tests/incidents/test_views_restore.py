@@ -190,3 +190,17 @@ def test_it_reanswers_a_bad_prefilled_decision_in_its_box(room, incident):
     html = response.content.decode()
     assert 'hx-target="#decision-new"' in html and "less than or equal to 1440" in html
     assert not Decision.objects.exists()
+
+
+def test_it_corrects_only_the_times_a_person_changed(room, incident):
+    started = incident.started_at
+    shown = {"started_at": started.strftime("%Y-%m-%dT%H:%M"), "detected_at": "", "acknowledged_at": ""}
+    unchanged = room.post(f"/incidents/{incident.pk}/timestamps/", shown, **HTMX)
+    assert unchanged.status_code == 422 and "Nothing changed." in unchanged.content.decode()
+    detected = (started + timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M")
+    response = room.post(f"/incidents/{incident.pk}/timestamps/", {**shown, "detected_at": detected}, **HTMX)
+    assert response.status_code == 200
+    incident.refresh_from_db()
+    assert incident.started_at == started, "the untouched start keeps its seconds"
+    assert incident.detected_at.strftime("%Y-%m-%dT%H:%M") == detected
+    assert incident.entries.last().body.startswith("Alice Ng corrected the detection ")
