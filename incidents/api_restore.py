@@ -12,7 +12,8 @@ from ninja import Field, Router, Schema, Status
 from . import actions, decisions, handoff, restore
 from .access import can_write, get_incident_for_user
 from .api import Error, IncidentOut, SeverityName, _fresh, _user
-from .models import Decision, HandOff, Role, Service, Theory
+from .models import Decision, HandOff, Incident, Role, Service, Theory
+from .restore_live import restore_context
 
 User = get_user_model()
 router = Router(tags=["restore"])
@@ -61,6 +62,25 @@ class FlagChangeOut(Schema):
     enabled: bool
     changed_at: datetime
     changed_by: str
+
+
+class MitigationOut(Schema):
+    kind: str
+    label: str
+    preconditions: str
+    risk: str
+
+
+class ServiceRecoveryOut(Schema):
+    service: str
+    mitigations: list[MitigationOut]
+
+
+class RecoveryOut(Schema):
+    services: list[ServiceRecoveryOut]
+    deploys: list[DeployOut]
+    flag_changes: list[FlagChangeOut]
+    preceding_deploy: int | None = Field(description="the last deploy before impact started")
 
 
 class AssessmentIn(Schema):
@@ -186,6 +206,16 @@ def _decision(request, decision_id: int) -> Decision:
     return decision
 
 
+def deploy_json(deploy) -> dict:
+    fields = ("id", "version", "environment", "deployed_at", "deployed_by", "url")
+    return {**{f: getattr(deploy, f) for f in fields}, "service": deploy.service.slug}
+
+
+def flag_change_json(change) -> dict:
+    fields = ("id", "flag", "enabled", "changed_at", "changed_by")
+    return {**{f: getattr(change, f) for f in fields}, "service": change.service.slug}
+
+
 def assessment_json(a) -> dict:
     return {
         "id": a.pk,
@@ -237,8 +267,7 @@ def create_deploy(request, payload: DeployIn):
         source="api",
         external_id=payload.external_id,
     )
-    fields = ("id", "version", "environment", "deployed_at", "deployed_by", "url")
-    return Status(201, {**{f: getattr(deploy, f) for f in fields}, "service": deploy.service.slug})
+    return Status(201, deploy_json(deploy))
 
 
 @router.post("/flag-changes", response={201: FlagChangeOut, **ERRORS}, summary="Record a feature-flag change")
@@ -252,8 +281,26 @@ def create_flag_change(request, payload: FlagChangeIn):
         changed_by=payload.changed_by,
         url=_url(payload.url),
     )
-    fields = ("id", "flag", "enabled", "changed_at", "changed_by")
-    return Status(201, {**{f: getattr(change, f) for f in fields}, "service": change.service.slug})
+    return Status(201, flag_change_json(change))
+
+
+@router.get("/incidents/{int:incident_id}/recovery", response={200: RecoveryOut, **ERRORS}, summary="Recovery options and recent changes")
+def recovery(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id, queryset=Incident.objects.prefetch_related("services"))
+    data = restore_context(incident)
+
+    def mitigations(row) -> list[dict]:
+        if not row["mitigations"]:
+            return data["generic_mitigations"]
+        return [{"kind": m.kind, "label": m.label, "preconditions": m.preconditions, "risk": m.risk} for m in row["mitigations"]]
+
+    preceding = data["preceding_deploy"]
+    return {
+        "services": [{"service": row["service"].slug, "mitigations": mitigations(row)} for row in data["recovery"]],
+        "deploys": [deploy_json(d) for d in data["deploys"]],
+        "flag_changes": [flag_change_json(f) for f in data["flag_changes"]],
+        "preceding_deploy": preceding.pk if preceding else None,
+    }
 
 
 # --- impact, severity, times ------------------------------------------------------------------------------
@@ -328,6 +375,11 @@ def decide(request, decision_id: int):
     return decision_json(decisions.decide(_decision(request, decision_id), actor=request.user))
 
 
+@router.post("/decisions/{int:decision_id}/withdraw", response={200: DecisionOut, **ERRORS}, summary="Withdraw a proposal")
+def withdraw(request, decision_id: int):
+    return decision_json(decisions.withdraw_decision(_decision(request, decision_id), actor=request.user))
+
+
 @router.post("/decisions/{int:decision_id}/outcome", response={200: DecisionOut, **ERRORS}, summary="Close a decision with its outcome")
 def outcome(request, decision_id: int, payload: OutcomeIn):
     decision = decisions.record_outcome(_decision(request, decision_id), actor=request.user, outcome=payload.outcome, note=payload.note)
@@ -367,8 +419,23 @@ def theory_state(request, theory_id: int, payload: TheoryStateIn):
 )
 def accept_handoff(request, incident_id: int):
     incident = get_incident_for_user(request.user, incident_id, write=True)
+    handoff.accept_handoff(_pending_offer(incident), actor=request.user)
+    return _fresh(request, incident)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/handoff/cancel",
+    response={200: IncidentOut, **ERRORS},
+    summary="Decline command offered to you, or withdraw the offer",
+)
+def cancel_handoff(request, incident_id: int):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    handoff.cancel_handoff(_pending_offer(incident), actor=request.user)
+    return _fresh(request, incident)
+
+
+def _pending_offer(incident) -> HandOff:
     offer = HandOff.objects.filter(incident=incident, role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).first()
     if offer is None:
         raise actions.ActionConflict("Nobody has offered command of this incident; ask the Incident Commander to hand off.")
-    handoff.accept_handoff(offer, actor=request.user)
-    return _fresh(request, incident)
+    return offer

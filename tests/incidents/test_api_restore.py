@@ -1,7 +1,10 @@
 """The restore stage over the JSON API: the same actions, JSON errors with the right status, nothing written on error."""
 
+from datetime import timedelta
+
 import pytest
 
+from incidents import actions
 from incidents.models import Decision, Deploy, EntryKind, FlagChange, Theory
 
 
@@ -174,3 +177,30 @@ def test_it_documents_the_restore_endpoints(api):
         "/api/v1/theories/{theory_id}/state",
     ]:
         assert path in paths
+
+
+def test_it_lists_recovery_options_beside_recent_changes(api, incident, checkout):
+    before = actions.record_deploy(service=checkout, version="v2.4.1", deployed_at=incident.started_at - timedelta(minutes=5))
+    actions.record_flag_change(service=checkout, flag="new-cart", enabled=True)
+    body = api.get(f"/api/v1/incidents/{incident.pk}/recovery").json()
+    assert body["services"][0]["service"] == "checkout"
+    assert [m["kind"] for m in body["services"][0]["mitigations"]] == [
+        "flag_off",
+        "rollback",
+        "restart",
+        "scale_out",
+        "failover",
+        "shed_load",
+    ]
+    assert [d["version"] for d in body["deploys"]] == ["v2.4.1"] and body["preceding_deploy"] == before.pk
+    assert [f["flag"] for f in body["flag_changes"]] == ["new-cart"]
+
+
+def test_it_withdraws_proposals_and_declines_offers(api, api_as, bob, incident):
+    decision = api.post(f"/api/v1/incidents/{incident.pk}/decisions", {"question": "Restart?", "chosen": "Restart"}).json()
+    assert api.post(f"/api/v1/decisions/{decision['id']}/withdraw").json()["state"] == "withdrawn"
+    assert api.post(f"/api/v1/decisions/{decision['id']}/withdraw").status_code == 409
+    api.post(f"/api/v1/incidents/{incident.pk}/roles", {"role": "commander", "username": "bob"})
+    declined = api_as(bob).post(f"/api/v1/incidents/{incident.pk}/handoff/cancel")
+    assert declined.status_code == 200 and declined.json()["roles"]["commander"] == "alice"
+    assert incident.entries.last().body == "Bob Ortiz declined the offer of Incident Commander."
