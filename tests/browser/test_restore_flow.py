@@ -68,3 +68,34 @@ def test_it_restores_service_from_the_room(new_page, live_app, alice, checkout):
     login(screenshot_dark, live_app.url, "alice", "pw-alice-123")
     screenshot_dark.goto(f"{live_app.url}/incidents/{incident.pk}/")
     screenshot(screenshot_dark, "restore-mitigated-dark")
+
+
+def test_it_hands_command_over_when_the_new_ic_accepts(new_page, live_app, alice, bob, checkout):
+    incident = actions.declare_incident(actor=alice, title="Search is slow", severity="SEV3", services=[checkout])
+    actions.assign_role(incident, role="tech_lead", user=bob, actor=alice)
+    room_url = f"{live_app.url}/incidents/{incident.pk}/"
+    alice_page = new_page()
+    login(alice_page, live_app.url, "alice", "pw-alice-123")
+    alice_page.goto(room_url)
+    commander = alice_page.locator("#role-commander")
+    commander.get_by_label("Hand off Incident Commander to").select_option(label="bob")
+    commander.get_by_role("button", name="Hand off").click()
+    expect(alice_page.locator("#room-alert")).to_contain_text("Bob Ortiz is Tech Lead and cannot also be Incident Commander")
+
+    alice_page.locator("#role-tech_lead").get_by_role("button", name="Relieve").click()
+    expect(alice_page.locator("#role-tech_lead")).to_contain_text("held by the IC")
+    commander = alice_page.locator("#role-commander")
+    commander.get_by_label("Hand off Incident Commander to").select_option(label="bob")
+    commander.get_by_role("button", name="Hand off").click()
+    expect(alice_page.locator("#handoff-pending")).to_contain_text("Command offered to Bob Ortiz")
+    expect(alice_page.locator("#role-commander .holder")).to_have_text("Alice Ng")
+
+    bob_page = new_page()
+    login(bob_page, live_app.url, "bob", "pw-bob-123")
+    bob_page.goto(room_url)
+    bob_page.get_by_role("button", name="Accept command (bob)").click()
+    expect(bob_page.locator("#role-commander .holder")).to_have_text("Bob Ortiz")
+    briefing = bob_page.locator("#timeline .entry.kind-briefing")
+    expect(briefing).to_contain_text("Hand-off briefing for Bob Ortiz")
+    expect(briefing).to_contain_text("Severity: SEV3; status: Investigating")
+    screenshot(bob_page, "restore-handoff-briefing")
