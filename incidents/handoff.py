@@ -104,7 +104,8 @@ def briefing(incident: Incident, *, new_commander, previous) -> str:
         f"- Open decisions: {_list(_open_decisions(incident))}",
         f"- Open theories: {_list(t.hypothesis for t in incident.theories.filter(state=Theory.State.OPEN))}",
     ]
-    last_update = incident.entries.filter(kind=EntryKind.UPDATE).order_by("-pk").first()
+    # Status updates (issue 5) note drafts as UPDATE entries too; only a published one counts as "last update".
+    last_update = incident.entries.filter(kind=EntryKind.UPDATE).exclude(metadata__state="draft").order_by("-pk").first()
     if last_update is not None:
         first_line = last_update.body.strip().splitlines()[0][:200]
         lines.append(f"- Last update: {last_update.occurred_at:%H:%M} UTC: {first_line}")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from incidents import actions, decisions, handoff, restore
@@ -61,11 +62,16 @@ def test_it_posts_a_briefing_written_from_the_record(incident, alice, bob, carol
     )
 
 
-def test_it_adds_the_next_update_to_the_briefing_when_the_incident_promises_one(incident, alice, bob):
-    due = timezone.now().replace(hour=22, minute=30)
-    incident.next_update_due_at = due  # the status-update feature adds this column
-    text = handoff.briefing(incident, new_commander=bob, previous=alice)
-    assert text.endswith("- Next update due: 22:30 UTC")
+def test_it_adds_the_last_and_next_update_to_the_briefing_when_there_are_some(incident, alice, bob):
+    with transaction.atomic():
+        actions.record(
+            incident, kind=EntryKind.UPDATE, body="Alice posted an internal update.\n\n> rolled back", metadata={"state": "published"}
+        )
+        actions.record(incident, kind=EntryKind.UPDATE, body="Alice drafted an external update.", metadata={"state": "draft"})
+    incident.next_update_due_at = timezone.now().replace(hour=22, minute=30)  # the status-update feature adds this column
+    lines = handoff.briefing(incident, new_commander=bob, previous=alice).splitlines()
+    assert lines[-2].startswith("- Last update: ") and lines[-2].endswith(" UTC: Alice posted an internal update.")
+    assert lines[-1] == "- Next update due: 22:30 UTC"
 
 
 def test_it_closes_a_pending_offer_when_someone_takes_command(incident, alice, bob, carol):
