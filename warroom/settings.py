@@ -131,6 +131,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their sweepers in their AppConfig (see incidents/apps.py)
+CELERY_BEAT_SCHEDULE["integrations-requeue-stuck-deliveries"] = {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["integrations-purge-old-deliveries"] = {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,4 +176,6 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
+    "DELIVERY_RETENTION_DAYS": 30,
 }
