@@ -42,7 +42,7 @@ def process_delivery(delivery_id: int) -> str | None:
     """Ingest one delivery in one transaction; safe to run twice (a processed delivery is skipped)."""
     try:
         with transaction.atomic():
-            delivery = Delivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()
+            delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").filter(pk=delivery_id).first()
             if delivery is None or delivery.status != DeliveryStatus.RECEIVED:
                 return None
             parsed = senders.PARSERS[delivery.endpoint.kind](json.loads(delivery.body), delivery.headers)
@@ -135,7 +135,7 @@ def _locked_group(endpoint: Endpoint, key: str, events: list[AlertEvent]) -> Ale
     group, _ = AlertGroup.objects.get_or_create(
         endpoint=endpoint, key_hash=hash_token(key), defaults={"group_key": key, "title": events[0].name[:200]}
     )
-    return AlertGroup.objects.select_for_update().select_related("incident").get(pk=group.pk)
+    return AlertGroup.objects.select_for_update(of=("self",)).select_related("incident").get(pk=group.pk)
 
 
 def _apply(group: AlertGroup, events: list[AlertEvent]) -> tuple[list[Alert], list[Alert]]:
