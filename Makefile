@@ -31,7 +31,7 @@ chromium:
 
 # The Alertmanager integration test runs Debian's real prometheus-alertmanager binary.
 alertmanager:
-	@test -x /usr/bin/prometheus-alertmanager || { $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null; }; }
+	@test -x /usr/bin/prometheus-alertmanager || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null; }; }
 
 test: $(STAMP) chromium alertmanager
 	$(VENV)/bin/ruff check .
