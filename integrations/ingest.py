@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from incidents import actions
 from incidents.actions import ActionError, record
-from incidents.models import EntryKind, Incident
+from incidents.models import EntryKind, Incident, Service
 
 from . import panels, routing, senders
 from .events import AlertBatch, AlertEvent, DeployEvent, PayloadError
@@ -26,6 +26,7 @@ from .models import Alert, AlertGroup, AlertStatus, Delivery, DeliveryStatus, En
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+MAX_URL = 500  # Deploy.url
 
 
 def receive_delivery(endpoint: Endpoint, body: str, headers: dict[str, str]) -> Delivery:
@@ -100,7 +101,7 @@ def _ingest_deploys(delivery: Delivery, events: list[DeployEvent]) -> tuple[str,
             environment=event.environment,
             deployed_at=event.deployed_at,
             deployed_by=event.deployed_by,
-            url=event.url,
+            url=event.url if len(event.url) <= MAX_URL else "",  # a cut URL would lead nowhere
             source=event.source,
             external_id=event.external_id,
         )
@@ -112,6 +113,8 @@ def _ingest_deploys(delivery: Delivery, events: list[DeployEvent]) -> tuple[str,
 
 
 def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
+    if not batch.events:
+        return DeliveryStatus.IGNORED, "No alerts in this delivery."
     by_group: dict[str, list[AlertEvent]] = defaultdict(list)
     for event in batch.events:
         by_group[event.group_key].append(event)
@@ -187,6 +190,8 @@ def _incident_for(group: AlertGroup, fired: list[Alert], delivery: Delivery) -> 
     route = routing.route(delivery.endpoint, first.labels, first.annotations)
     incident = None
     if route.service is not None:
+        # Lock the service: two groups of one service arriving together must not both declare.
+        Service.objects.select_for_update().filter(pk=route.service.pk).first()
         incident = Incident.objects.open().filter(services=route.service).order_by("-declared_at").first()
     if incident is None and route.declare:
         if route.commander is None:

@@ -6,12 +6,15 @@ alert is keyed by its id. Sentry's level becomes the severity label (fatal/error
 
 from .events import AlertBatch, AlertEvent, PayloadError, http_url, obj, text, timestamp
 
+ALERT_RESOURCES = {"", "issue", "event_alert", "metric_alert"}
 RESOLVING_ACTIONS = {"resolved", "ignored", "archived"}
 LEVELS = {"fatal": "critical", "error": "critical", "critical": "critical", "warning": "warning"}
 
 
 def parse(payload: dict, headers: dict | None = None) -> AlertBatch:
     resource = (headers or {}).get("Sentry-Hook-Resource", "")
+    if resource not in ALERT_RESOURCES:
+        return AlertBatch([])  # installation, comment, error…: accepted, nothing to ingest
     action = text(payload.get("action"), "action", required=True)
     data = obj(payload.get("data"), "data")
     if "metric_alert" in data or resource == "metric_alert":

@@ -86,3 +86,9 @@ def test_it_checks_githubs_signature_and_gitlabs_token(make_endpoint, sender, ch
     gitlab = json.dumps(payload("gitlab-deployment"))
     assert sender.post(path, raw=gitlab, headers={**GITLAB, "X-Gitlab-Token": "ci-secret"}).status_code == 202
     assert sender.post(path, raw=gitlab, headers={**GITLAB, "X-Gitlab-Token": "guess"}).status_code == 401
+
+
+def test_it_keeps_a_deploy_whose_link_is_too_long_without_the_link(make_endpoint, sender, checkout):
+    _, path = make_endpoint("deploy")
+    sender.deliver(path, {**payload("generic-deploy"), "url": "https://ci.example/" + "x" * 600})
+    assert Deploy.objects.get().url == ""

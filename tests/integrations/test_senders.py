@@ -106,3 +106,10 @@ def test_it_checks_generic_signatures_when_a_secret_is_set(make_endpoint, sender
     body = json.dumps(payload("generic-firing")).encode()
     assert sender.post(path, raw=body, headers={"X-Warroom-Signature": "sha256=" + sign("k", body)}).status_code == 202
     assert sender.post(path, raw=body, headers={"X-Warroom-Signature": "sha256=" + sign("x", body)}).status_code == 401
+
+
+def test_it_accepts_and_ignores_sentry_resources_that_are_not_alerts(make_endpoint, sender):
+    _, path = make_endpoint("sentry")
+    delivery = sender.deliver(path, {"action": "created", "data": {"installation": {"uuid": "x"}}}, headers={"Sentry-Hook-Resource": "installation"})
+    assert delivery.status == "ignored"
+    assert not Alert.objects.exists()
