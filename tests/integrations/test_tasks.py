@@ -63,3 +63,18 @@ def test_it_refuses_a_duplicate_endpoint_name(db):
     call_command("create_endpoint", "deploy", "ci", stdout=io.StringIO())
     with pytest.raises(CommandError, match="exists already"):
         call_command("create_endpoint", "deploy", "ci", stdout=io.StringIO())
+
+
+def test_it_shows_the_url_once_when_an_admin_adds_an_endpoint(admin_client, sender):
+    response = admin_client.post(
+        "/admin/integrations/endpoint/add/",
+        {"kind": "generic", "name": "uptime-checks", "signing_secret": "", "active": "on",
+         "rules-TOTAL_FORMS": "0", "rules-INITIAL_FORMS": "0", "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    message = next(str(m) for m in response.context["messages"] if "Webhook URL" in str(m))
+    path = message.split("<code>")[1].split("</code>")[0].split("/hooks/", 1)[1]
+    endpoint = Endpoint.objects.get()
+    assert endpoint.token_hash and path.startswith("generic/wh_")
+    assert sender.post(f"/hooks/{path}", payload("generic-firing")).status_code == 202
