@@ -133,6 +133,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
+    "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
+    "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -185,4 +188,6 @@ WARROOM = {
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
     "IC_ROTATION_AFTER": timedelta(hours=4),  # the room suggests a fresh Incident Commander after this
     # "SEVERITY_RULES": [...],  # rows of incidents.severity_rules.SeverityRule; the default table lives there
+    "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
+    "DELIVERY_RETENTION_DAYS": 30,
 }
