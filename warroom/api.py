@@ -84,8 +84,10 @@ def urls():
 
 def _mount_routers() -> None:
     from incidents.api import router as incidents_router
+    from incidents.api_comms import router as comms_router
 
     api.add_router("/", incidents_router)
+    api.add_router("/", comms_router)
 
 
 _mount_routers()

@@ -131,6 +131,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their sweepers in their AppConfig (see incidents/apps.py)
+# Overdue status updates: the sweeper reads Incident.next_update_due_at (incidents/tasks.py).
+CELERY_BEAT_SCHEDULE["update-reminders"] = {"task": "incidents.tasks.sweep_update_reminders", "schedule": 30.0}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,4 +176,19 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    # Minutes between status updates per severity (None: on change only). Env: UPDATE_CADENCE="SEV1=15,SEV2=30,...".
+    "UPDATE_CADENCE_MINUTES": {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": None, "SEV5": None},
+    # An overdue update reminds the Comms Lead first, then the IC this many minutes later.
+    "REMINDER_ESCALATION_MINUTES": int(os.environ.get("REMINDER_ESCALATION_MINUTES", "10")),
+    # Resolved incidents stay on the public status page this long.
+    "STATUS_PAGE_RECENT_DAYS": int(os.environ.get("STATUS_PAGE_RECENT_DAYS", "7")),
 }
+for _pair in filter(None, os.environ.get("UPDATE_CADENCE", "").split(",")):
+    _sev, _, _minutes = _pair.partition("=")
+    WARROOM["UPDATE_CADENCE_MINUTES"][_sev.strip().upper()] = int(_minutes) if _minutes.strip() not in ("", "0", "none") else None
+
+# --- Outbound notifications -------------------------------------------------------------------
+# Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
+SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
+SLACK_MAX_RETRIES = int(os.environ.get("SLACK_MAX_RETRIES", "5"))
