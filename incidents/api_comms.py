@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from . import comms
 from .access import get_incident_for_user
 from .api import Error, IncidentOut, _fresh, _incidents
+from .api import router as incidents_router
 from .models import StatusUpdate
 
 router = Router(tags=["status updates"])
@@ -111,7 +112,8 @@ def approve_update(request, update_id: int):
     return update_json(StatusUpdate.objects.select_related("author", "approved_by").get(pk=update.pk))
 
 
-@router.patch(
+# On the incidents router: ninja resolves one path per router, and GET /incidents/{id} lives there.
+@incidents_router.patch(
     "/incidents/{int:incident_id}",
     response={200: IncidentOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Change the incident's update cadence",
