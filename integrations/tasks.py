@@ -1,12 +1,13 @@
 """Outbound notification tasks: retried with exponential back-off; the last failure is told to the room."""
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
 from . import slack
 
 
-class SlackTask(Task):
+class SlackTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Called once, after the last retry: record the failure in the room instead of raising anywhere.
         slack.give_up(args[0] if args else kwargs["delivery_id"], error=str(exc))
