@@ -193,10 +193,15 @@ def post_update(
         external = {
             "headline": _clean_text(headline, field="headline", label="Headline", max_length=200, required=False)
             or default_headline(incident),
-            "public_state": _clean_choice(public_state or PUBLIC_STATE_FOR_STATUS[Status(incident.status)], PublicState,
-                                          field="public_state", label="public state"),
-            "component_state": _clean_choice(component_state or COMPONENT_STATE_FOR_SEVERITY[Severity(incident.severity)],
-                                             ComponentState, field="component_state", label="component state"),
+            "public_state": _clean_choice(
+                public_state or PUBLIC_STATE_FOR_STATUS[Status(incident.status)], PublicState, field="public_state", label="public state"
+            ),
+            "component_state": _clean_choice(
+                component_state or COMPONENT_STATE_FOR_SEVERITY[Severity(incident.severity)],
+                ComponentState,
+                field="component_state",
+                label="component state",
+            ),
         }
     with transaction.atomic():
         incident = _locked(incident)
@@ -261,8 +266,13 @@ def _publish(incident: Incident, update: StatusUpdate, *, actor, approved_by) ->
             f"{_name(actor)} approved {_name(update.author)}’s external update and published it to the status page "
             f"({update.get_public_state_display()} · {update.get_component_state_display()}).{promise}\n\n{_quote(update)}"
         )
-    record(incident, kind=EntryKind.UPDATE, body=body, actor=actor,
-           metadata={"update": update.pk, "state": "published", "audience": update.audience, "on_time": update.on_time})
+    record(
+        incident,
+        kind=EntryKind.UPDATE,
+        body=body,
+        actor=actor,
+        metadata={"update": update.pk, "state": "published", "audience": update.audience, "on_time": update.on_time},
+    )
     update_published.send(sender=StatusUpdate, update=update)
 
 
@@ -313,9 +323,9 @@ def remind_overdue(incident_id: int, *, now: datetime | None = None) -> list:
                 f"“still investigating” is an update too."
             )
             entries.append(_remind(incident, body, due, to, role, escalated=False))
-        if due <= now - grace and claimable.filter(
-            Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=due)
-        ).update(escalated_for_due_at=due):
+        if due <= now - grace and claimable.filter(Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=due)).update(
+            escalated_for_due_at=due
+        ):
             who = f"{_name(commander.user)} (Incident Commander)" if commander else "Incident Commander"
             body = (
                 f"Escalation: still no status update {late} after {due:%H:%M} UTC. {who}, post an update or hand the "

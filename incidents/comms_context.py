@@ -64,7 +64,7 @@ def countdown(incident: Incident, now: datetime | None = None) -> dict:
 
 
 def due_text(seconds: int) -> str:
-    """"in 7 min" / "overdue by 3 min": the same words static/js/comms.js keeps ticking."""
+    """ "in 7 min" / "overdue by 3 min": the same words static/js/comms.js keeps ticking."""
     minutes = abs(seconds) // 60 if seconds < 0 else -(-seconds // 60)
     words = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 120 else f"{minutes} min"
     return f"overdue by {words}" if seconds <= 0 else f"in {words}"

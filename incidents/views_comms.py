@@ -151,4 +151,3 @@ def status_page(request):
             "now": timezone.now(),
         },
     )
-

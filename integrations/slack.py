@@ -60,9 +60,7 @@ def queue(incident: Incident, event: str, text: str) -> list[SlackDelivery]:
 
 
 def post(url: str, payload: dict, timeout: float | None = None) -> None:
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout or settings.SLACK_TIMEOUT_SECONDS) as response:
             response.read()

@@ -65,7 +65,11 @@ def test_it_counts_a_late_update_as_late(incident, alice):
     [
         ({"audience": "internal", "status": "  "}, "status", "Current status cannot be empty."),
         ({"audience": "radio", "status": "x"}, "audience", "Unknown audience “radio”. Choose one of: internal, external."),
-        ({"audience": "internal", "status": "x", "next_update_in_minutes": 0}, "next_update_in_minutes", "Next update in: choose 1 to 240 minutes."),
+        (
+            {"audience": "internal", "status": "x", "next_update_in_minutes": 0},
+            "next_update_in_minutes",
+            "Next update in: choose 1 to 240 minutes.",
+        ),
         ({"audience": "external", "status": "x", "public_state": "panicking"}, "public_state", None),
     ],
 )

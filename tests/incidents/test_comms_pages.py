@@ -28,7 +28,9 @@ def public_incident(incident, alice, bob):
     """An incident with internal chatter and one approved external update."""
     actions.post_entry(incident, kind="note", body=f"Internal: {SECRET_NOTE}", actor=bob)
     comms.post_update(incident, actor=bob, audience="internal", status=f"Investigating {SECRET_NOTE}.", actions="Paged Bob.")
-    draft = comms.post_update(incident, actor=bob, audience="external", status="We are investigating errors at checkout.", headline="Checkout errors")
+    draft = comms.post_update(
+        incident, actor=bob, audience="external", status="We are investigating errors at checkout.", headline="Checkout errors"
+    )
     comms.approve_update(draft, actor=alice)
     comms.post_update(incident, actor=bob, audience="external", status="UNAPPROVED DRAFT about Bob's cron job.")
     return incident
@@ -114,7 +116,15 @@ def test_it_keeps_observers_out_of_the_composer(incident, observer, client_as):
 def test_it_prints_an_executive_summary(public_incident, alice, client_as):
     actions.post_entry(public_incident, kind="decision", body="Fail over to the replica.", actor=alice)
     page = client_as(alice).get(reverse("incidents:executive_summary", args=[public_incident.pk])).content.decode()
-    for text in ["Executive summary", "SEV2", "Investigating", "Checkout", "Fail over to the replica.", "Next update", "Updates on time: 2"]:
+    for text in [
+        "Executive summary",
+        "SEV2",
+        "Investigating",
+        "Checkout",
+        "Fail over to the replica.",
+        "Next update",
+        "Updates on time: 2",
+    ]:
         assert text in page
     assert "We are investigating errors at checkout." in page  # on the status page
 
@@ -130,7 +140,9 @@ def test_it_shows_the_status_page_without_login(public_incident):
     assert "Investigating" in html and "Partial outage" in html
 
 
-@pytest.mark.parametrize("leak", [SECRET_NOTE, "UNAPPROVED DRAFT", "Checkout returns 500", "alice", "Alice", "Bob", "bob", "INC-", "Paged", "SEV2"])
+@pytest.mark.parametrize(
+    "leak", [SECRET_NOTE, "UNAPPROVED DRAFT", "Checkout returns 500", "alice", "Alice", "Bob", "bob", "INC-", "Paged", "SEV2"]
+)
 def test_it_never_shows_internal_text_on_the_status_page(public_incident, leak):
     html = Client().get("/status/").content.decode()
     assert leak not in html
@@ -145,8 +157,9 @@ def test_it_shows_operational_components_when_nothing_is_public(incident):
 
 
 def test_it_moves_a_resolved_incident_to_recently_resolved(public_incident, alice):
-    draft = comms.post_update(public_incident, actor=alice, audience="external", status="Resolved.", public_state="resolved",
-                              component_state="operational")
+    draft = comms.post_update(
+        public_incident, actor=alice, audience="external", status="Resolved.", public_state="resolved", component_state="operational"
+    )
     comms.approve_update(draft, actor=alice)
     actions.resolve(public_incident, actor=alice)
     html = Client().get("/status/").content.decode()
@@ -161,7 +174,9 @@ def test_it_drops_old_resolved_incidents_from_the_status_page(public_incident, a
 
 def test_it_renders_the_status_page_in_constant_queries(public_incident, alice, django_assert_max_num_queries):
     for n in range(5):
-        other = actions.declare_incident(actor=alice, title=f"Other {n}", severity="SEV3", services=[Service.objects.create(name=f"S{n}", slug=f"s{n}")])
+        other = actions.declare_incident(
+            actor=alice, title=f"Other {n}", severity="SEV3", services=[Service.objects.create(name=f"S{n}", slug=f"s{n}")]
+        )
         comms.approve_update(comms.post_update(other, actor=alice, audience="external", status=f"Issue {n}"), actor=alice)
     with django_assert_max_num_queries(6):
         Client().get("/status/")
@@ -171,7 +186,9 @@ def test_it_renders_the_status_page_in_constant_queries(public_incident, alice, 
 
 
 def test_it_posts_an_internal_update_by_api(incident, api):
-    response = api.post(f"/api/v1/incidents/{incident.pk}/updates", {"audience": "internal", "status": "Still investigating", "next_update_in_minutes": 15})
+    response = api.post(
+        f"/api/v1/incidents/{incident.pk}/updates", {"audience": "internal", "status": "Still investigating", "next_update_in_minutes": 15}
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["state"] == "published" and body["audience"] == "internal" and body["on_time"] is True
@@ -193,8 +210,12 @@ def test_it_drafts_an_external_update_by_api_and_approves_it(incident, api, api_
 
 @pytest.mark.parametrize(
     "payload",
-    [{"audience": "public", "status": "x"}, {"audience": "internal"}, {"audience": "internal", "status": "x", "next_update_in_minutes": 500},
-     {"audience": "internal", "status": "   "}],
+    [
+        {"audience": "public", "status": "x"},
+        {"audience": "internal"},
+        {"audience": "internal", "status": "x", "next_update_in_minutes": 500},
+        {"audience": "internal", "status": "   "},
+    ],
 )
 def test_it_answers_bad_updates_with_json_errors_and_writes_nothing(incident, api, payload):
     response = api.post(f"/api/v1/incidents/{incident.pk}/updates", payload)

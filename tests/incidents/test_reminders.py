@@ -30,7 +30,9 @@ def test_it_reminds_the_ic_when_there_is_no_comms_lead(incident):
     due = _due(incident)
     assert _sweep(due + timedelta(minutes=2)) == 1
     [reminder] = _reminders(incident)
-    assert reminder.body.startswith(f"Status update overdue: the update promised for {due:%H:%M} UTC is 2 min late. Alice Ng (Incident Commander)")
+    assert reminder.body.startswith(
+        f"Status update overdue: the update promised for {due:%H:%M} UTC is 2 min late. Alice Ng (Incident Commander)"
+    )
     assert reminder.metadata == {"due_at": due.isoformat(), "to": "alice", "role": "commander", "escalated": False}
 
 
