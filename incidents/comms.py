@@ -113,8 +113,27 @@ def after_status_change(incident: Incident, previous: str) -> None:
     """Called by change_status under its lock: nothing is due once resolved; a reopened incident starts over."""
     if incident.status == Status.RESOLVED:
         _set_due(incident, None)
+        _record_promise_keeping(incident)
     elif previous == Status.RESOLVED:
         _set_due(incident, _due_after(incident, timezone.now()))
+
+
+def _record_promise_keeping(incident: Incident) -> None:
+    """On resolution, write how the room kept its update promises: the postmortem is drafted from the timeline."""
+    from .comms_context import promise_record
+
+    figures = promise_record(incident)
+
+    def after(delta) -> str:
+        return f"{_minutes(delta)} after declaring" if delta is not None else "none"
+
+    body = (
+        f"Communication record: first internal update {after(figures['first_internal'])}, first external update "
+        f"{after(figures['first_external'])}; {figures['published']} updates published, {figures['on_time']} on time, "
+        f"{figures['late']} late."
+    )
+    metadata = {k: (v.total_seconds() if hasattr(v, "total_seconds") else v) for k, v in figures.items()}
+    record(incident, kind=EntryKind.SYSTEM, body=body, metadata={"promise_keeping": metadata})
 
 
 def set_update_cadence(incident: Incident, *, minutes: int | None, actor) -> Incident:

@@ -167,3 +167,17 @@ def test_it_has_nothing_due_once_resolved_and_starts_over_when_reopened(incident
     assert _fresh(incident).next_update_due_at is None
     actions.change_status(incident, status="investigating", actor=alice)
     assert _fresh(incident).next_update_due_at > timezone.now() + timedelta(minutes=29)
+
+
+def test_it_writes_the_communication_record_to_the_timeline_on_resolve(incident, alice):
+    Incident.objects.filter(pk=incident.pk).update(next_update_due_at=timezone.now() - timedelta(minutes=1))
+    comms.post_update(incident, actor=alice, audience="internal", status="Late one.")
+    comms.post_update(incident, actor=alice, audience="internal", status="On time.")
+    actions.resolve(incident, actor=alice)
+    entry = incident.entries.get(kind=EntryKind.SYSTEM, metadata__has_key="promise_keeping")
+    assert entry.body == (
+        "Communication record: first internal update 0 min after declaring, first external update none; "
+        "2 updates published, 1 on time, 1 late."
+    )
+    assert entry.metadata["promise_keeping"]["first_external"] is None
+    assert entry.metadata["promise_keeping"]["late"] == 1
