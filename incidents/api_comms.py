@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from . import comms
@@ -106,7 +106,9 @@ def post_update(request, incident_id: int, payload: UpdateIn):
     summary="Approve and publish an external draft (Incident Commander or Communications Lead)",
 )
 def approve_update(request, update_id: int):
-    update = get_object_or_404(StatusUpdate.objects.select_related("incident"), pk=update_id)
+    update = StatusUpdate.objects.select_related("incident").filter(pk=update_id).first()
+    if update is None:
+        raise Http404(f"There is no status update #{update_id}.")
     get_incident_for_user(request.user, update.incident_id, write=True)
     update = comms.approve_update(update, actor=request.user)
     return update_json(StatusUpdate.objects.select_related("author", "approved_by").get(pk=update.pk))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .comms import COMPONENT_STATE_FOR_SEVERITY, PUBLIC_STATE_FOR_STATUS, cadence_minutes, default_cadence, default_headline
+from .forms_comms import UpdateForm
 from .models import Audience, ComponentState, EntryKind, Incident, PublicState, Severity, Status, StatusUpdate
 
 # Status-page wording: facts only, no guesses about cause, no names, no blame.
@@ -88,8 +89,6 @@ def comms_context(incident: Incident) -> dict:
 
 def composer_context(incident: Incident, services=None, form=None) -> dict:
     """The update composer, prefilled from the room: severity, status, impact, services, latest decisions."""
-    from .views_comms import UpdateForm
-
     services = services if services is not None else list(incident.services.all())
     templates = external_templates(incident, services)
     if form is None:
