@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import comms
 from .access import get_incident_for_user
@@ -97,7 +97,7 @@ def post_update(request, incident_id: int, payload: UpdateIn):
     data["public_state"] = data["public_state"] or ""
     data["component_state"] = data["component_state"] or ""
     update = comms.post_update(incident, actor=request.user, **data)
-    return 201, update_json(update)
+    return Status(201, update_json(update))
 
 
 @router.post(
