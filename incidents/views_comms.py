@@ -16,7 +16,7 @@ from . import comms
 from .access import get_incident_for_user
 from .comms_context import COMPONENT_ORDER, comms_context, composer_context
 from .forms_comms import CadenceForm, UpdateForm
-from .models import Audience, ComponentState, EntryKind, Incident, PublicState, Service, StatusUpdate
+from .models import Audience, ComponentState, EntryKind, Incident, PublicState, StatusUpdate
 from .views import _first_error, _room_answer, _with_catch_up
 
 
@@ -112,7 +112,12 @@ def status_page(request):
             for service in incident.services.all():
                 state = max(worst.get(service.pk, ComponentState.OPERATIONAL), latest.component_state, key=COMPONENT_ORDER.index)
                 worst[service.pk] = state
-    components = [(service, ComponentState(worst.get(service.pk, ComponentState.OPERATIONAL))) for service in Service.objects.all()]
+    # Only services named by a published incident: the list of every internal service is not public.
+    shown = {service.pk: service for incident in incidents for service in incident.services.all()}
+    components = [
+        (service, ComponentState(worst.get(pk, ComponentState.OPERATIONAL)))
+        for pk, service in sorted(shown.items(), key=lambda i: i[1].name)
+    ]
     overall = max([state for _, state in components] or [ComponentState.OPERATIONAL], key=COMPONENT_ORDER.index)
     return render(
         request,

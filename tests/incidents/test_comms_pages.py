@@ -154,6 +154,13 @@ def test_it_shows_operational_components_when_nothing_is_public(incident):
     assert "All systems operational" in html
     assert "Partial outage" not in html  # an incident without an approved external update is not public
     assert "Checkout returns 500" not in html
+    assert "Search" not in html and "Checkout" not in html  # internal service names stay internal until published
+
+
+def test_it_lists_only_the_services_of_published_incidents_as_components(public_incident):
+    Service.objects.create(name="Internal Kafka", slug="kafka")
+    html = Client().get("/status/").content.decode()
+    assert "Checkout" in html and "Internal Kafka" not in html
 
 
 def test_it_moves_a_resolved_incident_to_recently_resolved(public_incident, alice):
