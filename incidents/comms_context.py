@@ -104,7 +104,7 @@ def composer_context(incident: Incident, services=None, form=None) -> dict:
 def prefill(incident: Incident, services, templates: dict[str, str]) -> dict:
     public_state = PUBLIC_STATE_FOR_STATUS[Status(incident.status)]
     names = ", ".join(s.name for s in services)
-    impact = _first_line(strip_tags(incident.summary_html)) if incident.summary_html else ""
+    impact = _assessed_impact(incident) or (_first_line(strip_tags(incident.summary_html)) if incident.summary_html else "")
     status = f"{incident.get_status_display()} ({Severity(incident.severity).label})."
     if names:
         status += f" Affected: {names}."
@@ -123,6 +123,20 @@ def prefill(incident: Incident, services, templates: dict[str, str]) -> dict:
         "component_state": COMPONENT_STATE_FOR_SEVERITY[Severity(incident.severity)],
         "external_status": templates[public_state],
     }
+
+
+def _assessed_impact(incident: Incident) -> str:
+    """The latest impact assessment in words, when the restore stage (issue 4) has recorded one."""
+    assessments = getattr(incident, "assessments", None)  # the restore stage's ImpactAssessment, when installed
+    latest = assessments.order_by("-pk").first() if assessments is not None else None
+    if latest is None:
+        return ""
+    words = [f"about {latest.users_affected_pct}% of users affected"]
+    if getattr(latest, "core_flow_down", False):
+        words.append("a core business flow is down")
+    if getattr(latest, "customer_visible", False):
+        words.append("customers can see it")
+    return "; ".join(words) + "."
 
 
 def _first_line(text: str) -> str:

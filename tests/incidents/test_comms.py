@@ -181,3 +181,19 @@ def test_it_writes_the_communication_record_to_the_timeline_on_resolve(incident,
     )
     assert entry.metadata["promise_keeping"]["first_external"] is None
     assert entry.metadata["promise_keeping"]["late"] == 1
+
+
+def test_it_prefills_the_update_from_the_room(alice, checkout):
+    from incidents.comms_context import external_templates, prefill
+
+    incident = actions.declare_incident(
+        actor=alice, title="Card errors", severity="SEV1", services=[checkout], summary="Card payments fail for *30%* of EU users.\n\nMore."
+    )
+    actions.change_status(incident, status="identified", actor=alice)
+    actions.post_entry(incident, kind="decision", body="Turn off the new-checkout flag.", actor=alice)
+    incident = _fresh(incident)
+    data = prefill(incident, [checkout], external_templates(incident, [checkout]))
+    assert data["status"] == "Identified (SEV1 · Critical). Affected: Checkout. Impact: Card payments fail for 30% of EU users."
+    assert data["actions"] == "- Turn off the new-checkout flag."
+    assert (data["public_state"], data["component_state"], data["next_update_in_minutes"]) == ("identified", "major_outage", 15)
+    assert data["external_status"] == "We have identified the cause of the problems with Checkout and are working on a fix."
