@@ -58,3 +58,14 @@ def test_it_drafts_an_external_update_with_the_template_wording(live_app, new_pa
     assert "We have identified the cause of the problems with Checkout" in status.content()
     assert "Partial outage" in status.locator(".components").inner_text()
     screenshot(status, "status-page")
+
+
+def test_it_turns_the_countdown_red_when_the_promise_passes(live_app, new_page, incident, alice):
+    Incident.objects.filter(pk=incident.pk).update(next_update_due_at=timezone.now() + timedelta(seconds=8))
+    page = new_page()
+    login(page, live_app.url, "alice", "pw-alice-123")
+    page.goto(f"{live_app.url}/incidents/{incident.pk}/")
+    assert page.locator("#comms-panel .due-in").inner_text() == "in 1 min"
+    assert "overdue" not in page.locator("#comms-panel").get_attribute("class")
+    page.locator("#comms-panel.overdue .next-update.is-overdue").wait_for(timeout=30_000)  # the page's own clock, no reload
+    assert page.locator("#comms-panel .due-in").inner_text().startswith("overdue by 0 min")
