@@ -11,7 +11,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -20,7 +19,6 @@ from warroom.markdown import render_markdown
 from . import broadcast
 from .actions import ActionConflict, ActionError, _clean_choice, _clean_text, _limits, _locked, _name, record
 from .models import (
-    OPEN_STATUSES,
     Audience,
     ComponentState,
     EntryKind,
@@ -34,8 +32,6 @@ from .models import (
 
 #: update_published(sender, update): an update became visible (internal at once, external on approval).
 update_published = Signal()
-#: reminder_posted(sender, entry): a reminder entry was written for an overdue update.
-reminder_posted = Signal()
 
 CADENCE_RANGE = (1, 240)
 APPROVER_ROLES = (Role.COMMANDER, Role.COMMS_LEAD)
@@ -92,6 +88,15 @@ def _set_due(incident: Incident, due: datetime | None) -> None:
     panel_on_commit(incident)
 
 
+def _sooner_due(incident: Incident) -> datetime | None:
+    """A promise already made stands unless the incident's cadence now asks for an update sooner."""
+    minutes = cadence_minutes(incident)
+    if not minutes:
+        return None
+    sooner = timezone.now() + timedelta(minutes=minutes)
+    return min(incident.next_update_due_at, sooner) if incident.next_update_due_at else sooner
+
+
 def start_cadence(sender, incident: Incident, **kwargs) -> None:
     """incident_declared receiver: the first update is due one cadence after the declaration."""
     _set_due(incident, _due_after(incident, incident.declared_at))
@@ -100,13 +105,7 @@ def start_cadence(sender, incident: Incident, **kwargs) -> None:
 def after_severity_change(incident: Incident) -> None:
     """Called by change_severity under its lock: a raised severity may pull the promise earlier; a
     severity without a cadence (SEV4-5) drops it, since those update on change only."""
-    minutes = cadence_minutes(incident)
-    if not minutes:
-        due = None
-    else:
-        sooner = timezone.now() + timedelta(minutes=minutes)
-        due = min(incident.next_update_due_at, sooner) if incident.next_update_due_at else sooner
-    _set_due(incident, due)
+    _set_due(incident, _sooner_due(incident))
 
 
 def after_status_change(incident: Incident, previous: str) -> None:
@@ -118,6 +117,11 @@ def after_status_change(incident: Incident, previous: str) -> None:
         _set_due(incident, _due_after(incident, timezone.now()))
 
 
+def minutes_text(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _record_promise_keeping(incident: Incident) -> None:
     """On resolution, write how the room kept its update promises: the postmortem is drafted from the timeline."""
     from .comms_context import promise_record
@@ -125,7 +129,7 @@ def _record_promise_keeping(incident: Incident) -> None:
     figures = promise_record(incident)
 
     def after(delta) -> str:
-        return f"{_minutes(delta)} after declaring" if delta is not None else "none"
+        return f"{minutes_text(delta)} after declaring" if delta is not None else "none"
 
     body = (
         f"Communication record: first internal update {after(figures['first_internal'])}, first external update "
@@ -160,8 +164,7 @@ def set_update_cadence(incident: Incident, *, minutes: int | None, actor) -> Inc
         elif not effective:
             _set_due(incident, None)
         else:
-            sooner = timezone.now() + timedelta(minutes=effective)
-            due = min(incident.next_update_due_at, sooner) if incident.next_update_due_at else sooner
+            due = _sooner_due(incident)
             _set_due(incident, due)
             body += f" Next update due by {due:%H:%M} UTC."
         record(incident, kind=EntryKind.SYSTEM, body=body, actor=actor, metadata={"update_cadence_minutes": minutes})
@@ -298,83 +301,6 @@ def _publish(incident: Incident, update: StatusUpdate, *, actor, approved_by) ->
 def _quote(update: StatusUpdate) -> str:
     text = compose_markdown(update.status, update.actions, update.next_steps)
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
-
-
-# --- reminders (called by the beat sweeper) -------------------------------------------------------------
-
-
-def overdue_incident_ids(now: datetime) -> list[int]:
-    """Open incidents whose promised update is late and not yet reminded, or due for escalation."""
-    grace = timedelta(minutes=settings.WARROOM["REMINDER_ESCALATION_MINUTES"])
-    late = Incident.objects.filter(status__in=OPEN_STATUSES, next_update_due_at__lte=now)
-    unreminded = Q(reminded_for_due_at__isnull=True) | ~Q(reminded_for_due_at=F("next_update_due_at"))
-    unescalated = Q(next_update_due_at__lte=now - grace) & (
-        Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=F("next_update_due_at"))
-    )
-    return list(late.filter(unreminded | unescalated).values_list("pk", flat=True))
-
-
-def remind_overdue(incident_id: int, *, now: datetime | None = None) -> list:
-    """Post the reminder (Comms Lead, or the IC when none) and, after the grace period, the escalation to the IC.
-
-    Exactly once per missed due time: each step is claimed by a conditional UPDATE of a stamp column
-    inside the transaction, so a second sweeper (or a re-delivered task) finds nothing left to claim.
-    """
-    now = now or timezone.now()
-    grace = timedelta(minutes=settings.WARROOM["REMINDER_ESCALATION_MINUTES"])
-    entries = []
-    with transaction.atomic():
-        incident = Incident.objects.with_roles().filter(pk=incident_id, status__in=OPEN_STATUSES).first()
-        if incident is None or incident.next_update_due_at is None or incident.next_update_due_at > now:
-            return entries
-        due = incident.next_update_due_at
-        claimable = Incident.objects.filter(pk=incident_id, status__in=OPEN_STATUSES, next_update_due_at=due)
-        holders = incident.holders()
-        commander = holders.get(Role.COMMANDER)
-        comms = holders.get(Role.COMMS_LEAD)
-        late = _minutes(now - due)
-        if claimable.filter(Q(reminded_for_due_at__isnull=True) | ~Q(reminded_for_due_at=due)).update(reminded_for_due_at=due):
-            to = comms or commander
-            role = Role.COMMS_LEAD if comms else Role.COMMANDER
-            who = f"{_name(to.user)} ({role.label})" if to else f"{role.label}"
-            body = (
-                f"Status update overdue: the update promised for {due:%H:%M} UTC is {late} late. {who}, please post one now; "
-                f"“still investigating” is an update too."
-            )
-            entries.append(_remind(incident, body, due, to, role, escalated=False))
-        if due <= now - grace and claimable.filter(Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=due)).update(
-            escalated_for_due_at=due
-        ):
-            who = f"{_name(commander.user)} (Incident Commander)" if commander else "Incident Commander"
-            body = (
-                f"Escalation: still no status update {late} after {due:%H:%M} UTC. {who}, post an update or hand the "
-                f"Communications Lead role to someone who can."
-            )
-            entries.append(_remind(incident, body, due, commander, Role.COMMANDER, escalated=True))
-        if entries:
-            panel_on_commit(incident)
-    return entries
-
-
-def _remind(incident: Incident, body: str, due: datetime, holder, role: Role, *, escalated: bool):
-    entry = record(
-        incident,
-        kind=EntryKind.REMINDER,
-        body=body,
-        metadata={
-            "due_at": due.isoformat(),
-            "to": holder.user.get_username() if holder else None,
-            "role": role.value,
-            "escalated": escalated,
-        },
-    )
-    reminder_posted.send(sender=Incident, entry=entry)
-    return entry
-
-
-def _minutes(delta: timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 # --- delivery failures of outbound notifications --------------------------------------------------------

@@ -5,7 +5,7 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import comms
+from . import reminders
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -17,4 +17,4 @@ def sweep_update_reminders(now: str | None = None) -> int:
     for tests and replays. Returns the number of reminder entries written.
     """
     moment = datetime.fromisoformat(now) if now else timezone.now()
-    return sum(len(comms.remind_overdue(pk, now=moment)) for pk in comms.overdue_incident_ids(moment))
+    return sum(len(reminders.remind_overdue(pk, now=moment)) for pk in reminders.overdue_incident_ids(moment))

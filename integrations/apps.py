@@ -6,11 +6,11 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from incidents import comms, signals
+        from incidents import comms, reminders, signals
 
         from . import slack
 
         signals.incident_declared.connect(slack.on_declared, dispatch_uid="slack.on_declared")
         signals.incident_resolved.connect(slack.on_resolved, dispatch_uid="slack.on_resolved")
         comms.update_published.connect(slack.on_update_published, dispatch_uid="slack.on_update_published")
-        comms.reminder_posted.connect(slack.on_reminder_posted, dispatch_uid="slack.on_reminder_posted")
+        reminders.reminder_posted.connect(slack.on_reminder_posted, dispatch_uid="slack.on_reminder_posted")

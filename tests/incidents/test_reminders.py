@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents import actions, comms, tasks
+from incidents import actions, comms, reminders, tasks
 from incidents.models import EntryKind, Incident
 
 
@@ -54,7 +54,7 @@ def test_it_sends_one_reminder_when_the_sweeper_runs_twice(incident):
     at = _due(incident) + timedelta(minutes=1)
     assert _sweep(at) == 1
     assert _sweep(at) == 0
-    assert comms.remind_overdue(incident.pk, now=at) == []  # a re-delivered claim finds nothing left
+    assert reminders.remind_overdue(incident.pk, now=at) == []  # a re-delivered claim finds nothing left
     assert len(_reminders(incident)) == 1
 
 
