@@ -69,3 +69,18 @@ def test_it_turns_the_countdown_red_when_the_promise_passes(live_app, new_page, 
     assert "overdue" not in page.locator("#comms-panel").get_attribute("class")
     page.locator("#comms-panel.overdue .next-update.is-overdue").wait_for(timeout=30_000)  # the page's own clock, no reload
     assert page.locator("#comms-panel .due-in").inner_text().startswith("overdue by 0 min")
+
+
+def test_it_prints_the_executive_summary_without_the_site_chrome(live_app, new_page, incident, alice):
+    from incidents import actions, comms
+
+    actions.post_entry(incident, kind="decision", body="Roll back checkout to v41.", actor=alice)
+    comms.post_update(incident, actor=alice, audience="internal", status="Rollback in progress; errors falling.", next_steps="Confirm recovery.")
+    page = new_page()
+    login(page, live_app.url, "alice", "pw-alice-123")
+    page.goto(f"{live_app.url}/incidents/{incident.pk}/summary/")
+    assert "Rollback in progress; errors falling." in page.locator(".exec-summary").inner_text()
+    screenshot(page, "executive-summary")
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert not page.get_by_role("button", name="Print").is_visible()
