@@ -132,6 +132,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
+    "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
+    "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
     # Overdue status updates: the sweeper reads Incident.next_update_due_at (incidents/tasks.py).
     "update-reminders": {"task": "incidents.tasks.sweep_update_reminders", "schedule": 30.0},
 }
@@ -184,6 +187,8 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
+    "DELIVERY_RETENTION_DAYS": 30,
     # Minutes between status updates per severity (None: on change only). Env: UPDATE_CADENCE="SEV1=15,SEV2=30,...".
     "UPDATE_CADENCE_MINUTES": {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": None, "SEV5": None},
     # An overdue update reminds the Comms Lead first, then the IC this many minutes later.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("status/", status_page, name="status_page"),
     path("api/v1/", api_urls()),
+    path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]
