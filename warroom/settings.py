@@ -131,6 +131,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their sweepers in their AppConfig (see incidents/apps.py)
+CELERY_BEAT_SCHEDULE["postmortem-review-reminders"] = {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,4 +175,6 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "REVIEW_BUSINESS_DAYS_MINOR": 10,  # postmortem review deadline for SEV3-5 (SEV1: 3 days, SEV2: 5 business days)
+    "POSTMORTEM_MAX_LENGTH": 200_000,
 }
