@@ -37,7 +37,7 @@ class PostmortemConflict(ActionConflict):
 
 
 def _locked(postmortem: Postmortem) -> Postmortem:
-    return Postmortem.objects.select_for_update().select_related("incident", "updated_by").get(pk=postmortem.pk)
+    return Postmortem.objects.select_for_update(of=("self",)).select_related("incident", "updated_by").get(pk=postmortem.pk)
 
 
 def _editor_link(incident: Incident) -> str:

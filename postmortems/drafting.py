@@ -47,6 +47,10 @@ def timeline_rows(incident: Incident, entries) -> list[tuple[datetime, str]]:
     """Lifecycle markers and key entries, from the start of impact to resolution, in time order."""
     rows = [(getattr(incident, field), f"**{label}**") for field, label in LIFECYCLE if getattr(incident, field)]
     end = incident.resolved_at
+    # The resolving entry is written a moment after resolved_at is stamped: it closes the timeline.
+    resolutions = [e.occurred_at for e in entries if e.kind == EntryKind.STATUS and e.metadata.get("to") == "resolved"]
+    if end and resolutions:
+        end = max(end, resolutions[-1])
     for entry in entries:
         if entry.kind in TIMELINE_KINDS and (end is None or entry.occurred_at <= end):
             rows.append((entry.occurred_at, f"{entry.get_kind_display()}: {_first_paragraph(entry.body)}"))
