@@ -1,7 +1,7 @@
 """Postmortem endpoints of the JSON API: read with findings, save under the version guard, review, publish."""
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from incidents.access import get_incident_for_user
 
@@ -81,7 +81,7 @@ def save_postmortem(request, incident_id: int, payload: PostmortemIn):
         postmortem = actions.save_postmortem(postmortem, markdown=payload.markdown, version=payload.version, actor=request.user)
     except actions.PostmortemConflict as conflict:
         current = conflict.current
-        return 409, {"error": conflict.message, "version": current.version, "markdown": current.markdown}
+        return Status(409, {"error": conflict.message, "version": current.version, "markdown": current.markdown})
     return _out(postmortem)
 
 
