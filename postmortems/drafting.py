@@ -74,7 +74,7 @@ def build_draft(incident: Incident) -> str:
         _contributing_factors(entries),
         "## What went well\n\n" + prompt("What helped: tooling, people, runbooks, luck we can keep?"),
         "## What went wrong\n\n" + prompt("Where did the system, the tools or the process make the response harder?"),
-        "## Where we got lucky\n\n" + prompt("What could have made this much worse, and did not?"),
+        "## Where we got lucky\n\n" + prompt("What nearly made this much worse, and did not?"),
         _action_items(incident),
         "## Lessons\n\n" + prompt("What do we understand now that we did not before?"),
     ]

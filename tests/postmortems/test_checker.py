@@ -21,7 +21,7 @@ CASES = [
     ("forgot", "Alice forgot to reload the config.", "forgot"),
     ("careless", "It was a careless change.", "careless"),
     ("careless", "The rollout was sloppy.", "sloppy"),
-    ("counterfactual", "If the canary had been enabled, the outage would not have happened.", "If the canary had been enabled, the outage would not have"),
+    ("counterfactual", "If the canary had been on, it would not have happened.", "If the canary had been on, it would not have"),
     ("why-did-person", "Why did Bob restart the primary?", "Why did Bob"),
     ("why-did-person", "why did he skip the runbook", "why did he"),
     ("minimizer", "Just restart the pod.", "Just"),

@@ -4,7 +4,7 @@ import re
 
 from incidents import actions
 from incidents.models import EntryKind
-from postmortems import tasks
+from postmortems import checker, tasks
 from postmortems.drafting import FACTORS_MARKER, build_draft
 from postmortems.models import Postmortem, Revision
 
@@ -14,7 +14,9 @@ SECTIONS = [
 ]
 
 
-def test_it_drafts_when_the_incident_resolves_and_announces_the_link(scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks):
+def test_it_drafts_when_the_incident_resolves_and_announces_the_link(
+    scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         actions.resolve(scripted_incident, actor=alice)
     postmortem = Postmortem.objects.get(incident=scripted_incident)
@@ -59,8 +61,9 @@ def test_it_fills_in_what_the_record_knows(scripted_incident, alice):
     assert "Error rate on checkout-api is 38%" in markdown.split("## Contributing factors")[1]
     assert "[Prevent] Add a canary stage to checkout deploys — Bob Ortiz" in markdown
     assert FACTORS_MARKER in markdown
+    assert checker.check(markdown, ("alice", "Alice", "bob", "Bob")) == []  # the draft's own words are blameless
     # What only people know stays a prompt.
-    assert "_What could have made this much worse, and did not?_" in markdown
+    assert "_What nearly made this much worse, and did not?_" in markdown
 
 
 def test_it_lists_the_timeline_from_start_to_resolution_with_lifecycle_markers(scripted_incident, alice):

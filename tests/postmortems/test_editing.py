@@ -26,7 +26,8 @@ def test_it_refuses_the_later_stale_save_and_keeps_the_first(postmortem, alice, 
 
 
 def test_it_sanitizes_the_saved_html(postmortem, alice):
-    saved = actions.save_postmortem(postmortem, markdown='<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>', version=1, actor=alice)
+    hostile = '<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+    saved = actions.save_postmortem(postmortem, markdown=hostile, version=1, actor=alice)
     assert "<script" not in saved.html and "javascript:" not in saved.html and "onerror" not in saved.html
 
 
@@ -73,7 +74,8 @@ def test_it_renders_the_editor_with_a_constant_number_of_queries(client, postmor
 
 def test_it_previews_with_findings_highlighted(client, postmortem, bob):
     client.force_login(bob)
-    response = client.post(reverse("postmortems:preview", args=[postmortem.incident_id]), {"markdown": "Bob forgot the **flag**."}, HTTP_HX_REQUEST="true")
+    url = reverse("postmortems:preview", args=[postmortem.incident_id])
+    response = client.post(url, {"markdown": "Bob forgot the **flag**."}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert '<mark class="finding" data-rule="forgot"' in html and "<strong>flag</strong>" in html
     assert "Forgetting is normal" in html
@@ -100,7 +102,8 @@ def test_it_exports_markdown_and_html_with_the_factor_tree(client, postmortem, a
 
 
 def test_it_turns_five_whys_into_a_chain_of_factors(postmortem, alice):
-    chain = actions.add_five_whys(postmortem, problem="Checkout returned 500", answers=["The pool was exhausted", "", "Connections leaked"], actor=alice)
+    answers = ["The pool was exhausted", "", "Connections leaked"]
+    chain = actions.add_five_whys(postmortem, problem="Checkout returned 500", answers=answers, actor=alice)
     assert [f.text for f in chain] == ["Checkout returned 500", "The pool was exhausted", "Connections leaked"]
     assert chain[1].parent == chain[0] and chain[2].parent == chain[1]
     with pytest.raises(actions.ActionError, match="Answer at least"):
