@@ -9,9 +9,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents import broadcast
 from incidents.actions import ActionConflict, ActionError, _name, record
 from incidents.models import EntryKind, Incident, Status
 from warroom.markdown import render_markdown
@@ -42,6 +44,17 @@ def _locked(postmortem: Postmortem) -> Postmortem:
 
 def _editor_link(incident: Incident) -> str:
     return reverse("postmortems:editor", args=[incident.pk])
+
+
+def _card_on_commit(incident: Incident) -> None:
+    """Re-render the room's postmortem card after commit and push it to every open room."""
+
+    def send():
+        postmortem = Postmortem.objects.filter(incident=incident).first()
+        html = render_to_string("postmortems/_room_card.html", {"incident": incident, "postmortem": postmortem, "oob": True})
+        broadcast.send_html(incident.pk, html)
+
+    transaction.on_commit(send)
 
 
 def render_document(postmortem: Postmortem) -> str:
@@ -84,6 +97,7 @@ def draft_postmortem(incident_id: int) -> tuple[Postmortem | None, bool]:
             ),
             metadata={"postmortem": postmortem.pk},
         )
+        _card_on_commit(incident)
     return postmortem, True
 
 
@@ -125,6 +139,7 @@ def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], act
         link = _editor_link(postmortem.incident)
         record(postmortem.incident, kind=EntryKind.POSTMORTEM, body=f"{_name(actor)} {sentence} ([postmortem]({link})).", actor=actor,
                metadata={"postmortem": postmortem.pk, "status": to})
+        _card_on_commit(postmortem.incident)
     return postmortem
 
 

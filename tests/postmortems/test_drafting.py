@@ -26,17 +26,13 @@ def test_it_drafts_when_the_incident_resolves_and_announces_the_link(
     assert announcement.body.startswith("The postmortem draft is ready")
 
 
-def test_it_does_not_draft_when_the_resolution_rolls_back(scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                actions.resolve(scripted_incident, actor=alice)
-                raise RuntimeError("abort")
-        except RuntimeError:
-            pass
-    assert not Postmortem.objects.exists()
+def test_it_queues_the_draft_only_when_the_resolution_commits(scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.resolve(scripted_incident, actor=alice)
+    assert not Postmortem.objects.exists()  # nothing ran inside the resolving transaction
+    for callback in callbacks:
+        callback()
+    assert Postmortem.objects.filter(incident=scripted_incident).count() == 1
 
 
 def test_it_writes_every_section_in_order(scripted_incident, alice):
@@ -103,3 +99,38 @@ def test_it_does_not_draft_an_open_incident(incident):
     tasks.draft_postmortem(incident.pk)
     assert not Postmortem.objects.exists()
     tasks.draft_postmortem(999999)  # a deleted incident is not an error either
+
+
+def test_it_pushes_the_room_card_live_when_drafted(scripted_incident, alice, settings, django_capture_on_commit_callbacks):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from incidents import broadcast
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(broadcast.group_name(scripted_incident.pk), channel)
+    actions.resolve(scripted_incident, actor=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.draft_postmortem(scripted_incident.pk)
+    messages = []
+    for _ in range(2):
+        messages.append(async_to_sync(layer.receive)(channel))
+    card = next(m for m in messages if m["type"] == "room.html")
+    assert 'id="postmortem-card"' in card["html"] and 'hx-swap-oob="true"' in card["html"] and "Open the draft" in card["html"]
+    entry = next(m for m in messages if m["type"] == "room.entry")
+    assert "open the draft" in entry["html"]
+
+
+def test_the_room_shows_the_postmortem_card_in_one_query(client, scripted_incident, alice, django_assert_num_queries):
+    from django.template import Context, Template
+
+    actions.resolve(scripted_incident, actor=alice)
+    tasks.draft_postmortem(scripted_incident.pk)
+    template = Template("{% load postmortems %}{% postmortem_card incident %}")
+    with django_assert_num_queries(1):
+        html = template.render(Context({"incident": scripted_incident}))
+    assert "Open the draft" in html
+    client.force_login(alice)
+    assert "Open the draft" in client.get(scripted_incident.get_absolute_url()).content.decode()
