@@ -28,11 +28,13 @@ REMINDER_LEAD = 24  # hours before the review meeting when a draft still not in 
 class PostmortemConflict(ActionConflict):
     """A save based on an older version: carries the current text so the editor can show both."""
 
-    def __init__(self, postmortem: Postmortem):
-        author = _name(postmortem.updated_by) if postmortem.updated_by else "someone"
+    def __init__(self, postmortem: Postmortem, sent_version: int):
+        saved = "version 1 is the first draft"
+        if postmortem.updated_by:
+            saved = f"{_name(postmortem.updated_by)} saved version {postmortem.version}"
         super().__init__(
-            f"{author} saved version {postmortem.version} after you started editing. "
-            "Your text is kept beside theirs: merge them, then save again.",
+            f"Your save was based on version {sent_version}, but {saved}. "
+            "Your text is kept beside the current one: merge them, then save again.",
             "version",
         )
         self.current = postmortem
@@ -113,7 +115,7 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         if version != postmortem.version:
-            raise PostmortemConflict(postmortem)
+            raise PostmortemConflict(postmortem, version)
         if markdown == postmortem.markdown:
             return postmortem
         postmortem.markdown = markdown

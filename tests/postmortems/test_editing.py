@@ -20,6 +20,7 @@ def test_it_refuses_the_later_stale_save_and_keeps_the_first(postmortem, alice, 
     with pytest.raises(actions.PostmortemConflict) as conflict:
         actions.save_postmortem(postmortem, markdown="Bob's text", version=1, actor=bob)
     assert conflict.value.status_code == 409
+    assert conflict.value.message.startswith("Your save was based on version 1, but Alice Ng saved version 2.")
     assert conflict.value.current.version == 2 and conflict.value.current.markdown == "Alice's text"
     postmortem.refresh_from_db()
     assert postmortem.markdown == "Alice's text" and postmortem.version == 2
