@@ -5,12 +5,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import login, screenshot
+from tests.postmortem_fixtures import eager_celery, scripted_incident  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["tests.postmortem_fixtures"]
 
 
-def test_it_drafts_edits_checks_and_publishes_a_postmortem(live_app, new_page, scripted_incident, eager_celery):
+def test_it_drafts_edits_checks_and_publishes_a_postmortem(live_app, new_page, scripted_incident, eager_celery):  # noqa: F811
     incident = scripted_incident
     page = new_page()
     login(page, live_app.url, "alice", "pw-alice-123")
