@@ -186,7 +186,7 @@ def review_invite(request, pk):
         raise Http404("No review meeting is planned yet.")
     url = request.build_absolute_uri(reverse("postmortems:editor", args=[pk]))
     body = invite_ics(
-        uid=f"postmortem-review-{postmortem.pk}-{postmortem.review_at:%Y%m%dT%H%M}@warroom",
+        uid=f"postmortem-review-{postmortem.pk}@warroom",  # stable: a moved meeting updates the same calendar event
         start=postmortem.review_at,
         summary=f"Postmortem review: {incident.ref} {incident.title}",
         description=f"Blameless review of {incident.ref} ({incident.severity}). Read the draft first: {url}",
