@@ -122,3 +122,21 @@ def test_observers_cannot_save(client, postmortem, observer):
     client.force_login(observer)
     response = client.post(reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "x", "version": "1"})
     assert response.status_code == 403
+
+
+def test_without_javascript_a_stale_save_renders_the_editor_with_both_texts(client, postmortem, alice, bob):
+    actions.save_postmortem(postmortem, markdown="Alice wrote this first.", version=1, actor=alice)
+    client.force_login(bob)
+    response = client.post(reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "Bob's text.", "version": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<title>Postmortem" in html and "Alice wrote this first." in html and "Bob&#x27;s text." in html
+
+
+def test_without_javascript_a_save_redirects_to_the_editor(client, postmortem, bob):
+    client.force_login(bob)
+    url = reverse("postmortems:save", args=[postmortem.incident_id])
+    response = client.post(url, {"markdown": "Plain form save.", "version": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("postmortems:editor", args=[postmortem.incident_id])
+    postmortem.refresh_from_db()
+    assert postmortem.version == 2
