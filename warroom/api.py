@@ -89,5 +89,9 @@ def _mount_routers() -> None:
     api.add_router("/", incidents_router)
     api.add_router("/", comms_router)
 
+    from postmortems.api import router as postmortems_router
+
+    api.add_router("/", postmortems_router)
+
 
 _mount_routers()

@@ -132,6 +132,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    "postmortem-review-reminders": {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0},
     # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
     "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
     "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
@@ -187,6 +188,8 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "REVIEW_BUSINESS_DAYS_MINOR": 10,  # postmortem review deadline for SEV3-5 (SEV1: 3 days, SEV2: 5 business days)
+    "POSTMORTEM_MAX_LENGTH": 200_000,
     "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
     "DELIVERY_RETENTION_DAYS": 30,
     # Minutes between status updates per severity (None: on change only). Env: UPDATE_CADENCE="SEV1=15,SEV2=30,...".

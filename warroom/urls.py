@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("incidents/", include("incidents.urls")),
     path("status/", status_page, name="status_page"),
+    path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),
