@@ -19,11 +19,14 @@ ENTRY_ID = re.compile(r'id="entry-(\d+)"')
 
 
 @pytest.fixture(autouse=True)
-def layer_per_test():
+def layer_per_test(settings):
     """Each test runs on its own event loop, as a server process would; a layer (Redis pools, locks)
     belongs to one loop, so each test gets a fresh one."""
     from channels.layers import channel_layers
 
+    # The consumer's database threads close their connections, so the test database can be dropped.
+    for alias in settings.DATABASES:
+        settings.DATABASES[alias]["CONN_MAX_AGE"] = 0
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
