@@ -117,6 +117,23 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
     return q[49], q[94], q[98]
 
 
+def _warroom_round(process: ServerProcess, incident_id: int, token: str, count: int, entries: int) -> dict:
+    path = f"/incidents/{incident_id}/timeline"
+    process.start()
+    try:
+        def post():
+            t_post = time.perf_counter()
+            return t_post, api_post(process.url, path, token, {"kind": "note", "body": "Error rate **38%**"})["id"]
+
+        last = api_post(process.url, path, token, {"kind": "note", "body": "warm-up"})["id"]
+        url = f"{process.ws_url}/ws/incidents/{incident_id}/"
+        return asyncio.run(run_round(url, {"Authorization": f"Bearer {token}"}, count, entries, post, process.process.pid, resume_after=last))
+    except Exception as error:  # a configuration that breaks is a result too
+        return {"error": f"{type(error).__name__}: {error}"[:60]}
+    finally:
+        process.stop()
+
+
 def _baseline_round(redis_url: str, count: int, entries: int, frame: str) -> dict:
     import redis
 
@@ -137,6 +154,13 @@ def _baseline_round(redis_url: str, count: int, entries: int, frame: str) -> dic
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def _brief(result: dict) -> str:
+    if "error" in result:
+        return result["error"]
+    p50, _, p99 = _percentiles(result["latencies"])
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, lost {result['lost']}, {result['kib_per_socket']:.0f} KiB/socket"
 
 
 def main() -> None:
@@ -163,29 +187,16 @@ def main() -> None:
         frame = re.sub(r"entry-\d+", "entry-__ID__", render_to_string("incidents/room.html#entry-oob", {"entry": sample}))
         frame = frame.replace(f'data-entry-id="{sample.pk}"', 'data-entry-id="__ID__"')
         connection.close()  # the servers own the database now
-        headers = {"Authorization": f"Bearer {token}"}
 
         for server in servers:
             for layer in layers:
                 for count in sizes:
-                    process = ServerProcess({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "CHANNEL_LAYER_BACKEND": LAYERS[layer]}, server)
-                    process.start()
-                    try:
-                        def post(base=process.url):
-                            t_post = time.perf_counter()
-                            entry = api_post(base, f"/incidents/{incident.pk}/timeline", token, {"kind": "note", "body": "Error rate **38%**"})
-                            return t_post, entry["id"]
-
-                        url = f"{process.ws_url}/ws/incidents/{incident.pk}/"
-                        last = api_post(process.url, f"/incidents/{incident.pk}/timeline", token, {"kind": "note", "body": "warm-up"})["id"]
-                        result = asyncio.run(run_round(url, headers, count, entries, post, process.process.pid, resume_after=last))
-                    finally:
-                        process.stop()
-                    results.append((server, layer, count, result))
-                    print(f"  done: {server}/{layer} N={count}", flush=True)
+                    env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "CHANNEL_LAYER_BACKEND": LAYERS[layer]}
+                    results.append((server, layer, count, _warroom_round(ServerProcess(env, server), incident.pk, token, count, entries)))
+                    print(f"  done: {server}/{layer} N={count}: {_brief(results[-1][3])}", flush=True)
         for count in sizes:
             results.append(("baseline", "pub/sub", count, _baseline_round(redis_url, count, entries, frame)))
-            print(f"  done: baseline N={count}", flush=True)
+            print(f"  done: baseline N={count}: {_brief(results[-1][3])}", flush=True)
 
     baseline = {count: _percentiles(r["latencies"]) for s, _, count, r in results if s == "baseline"}
     print(f"\n{entries} entries at 1/s per row; latency = POST (or Redis PUBLISH for the baseline) → frame at each socket")
@@ -193,6 +204,9 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for server, layer, count, r in results:
+        if "error" in r:
+            print(f"{server:<9}{layer:<8}{count:>6}  failed: {r['error']}")
+            continue
         p50, p95, p99 = _percentiles(r["latencies"])
         b50, _, b99 = baseline[count]
         print(f"{server:<9}{layer:<8}{count:>6}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{r['lost']:>6}{r['kib_per_socket']:>10.1f}"

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from bench._processes import ServerProcess, api_post, database_url_for, open_room_sockets, wait_for_entry
 from incidents.models import ApiToken
-from tests.conftest import require_services
+from tests.conftest import login, require_services
 
 pytestmark = [pytest.mark.integration, require_services("DATABASE_URL", "REDIS_URL")]
 
@@ -48,6 +48,23 @@ def test_it_delivers_an_entry_posted_through_process_b_to_a_socket_on_process_a(
         return received
 
     assert asyncio.run(scenario())
+
+
+@pytest.mark.browser
+def test_it_shows_a_browser_on_process_a_an_entry_posted_through_process_b(two_servers, room, chromium):
+    from playwright.sync_api import expect
+
+    a, b = two_servers
+    incident, token = room
+    context = chromium.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    login(page, a.url, "alice", "pw-alice-123")
+    page.goto(f"{a.url}/incidents/{incident.pk}/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    post_note(b, incident, token, "Posted through process B")
+    expect(page.locator("#timeline .entry-body", has_text="Posted through process B")).to_have_count(1)
+    context.close()
 
 
 def test_it_keeps_an_idle_socket_past_ten_seconds(two_servers, room):
