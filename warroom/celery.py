@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warroom.settings")
 
@@ -21,3 +22,9 @@ def heartbeat() -> None:
     from django.utils import timezone
 
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
+
+
+@worker_ready.connect
+def _first_heartbeat(**kwargs) -> None:
+    # A worker that just started is proof enough; beat keeps it fresh from here.
+    heartbeat()

@@ -134,6 +134,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
+    "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
+    "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -184,4 +187,6 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
+    "DELIVERY_RETENTION_DAYS": 30,
 }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("incidents/", include("incidents.urls")),
     path("api/v1/", api_urls()),
+    path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]
