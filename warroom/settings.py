@@ -110,9 +110,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # Pub/sub: one PUBLISH per event, fanned out in each process; several times faster than the core
-            # layer's per-socket queues at 500+ sockets (bench/fanout.py), and no entry lost in either.
-            "BACKEND": os.environ.get("CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+            "BACKEND": os.environ.get("CHANNEL_LAYER_BACKEND", "channels_redis.core.RedisChannelLayer"),
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "capacity": 1500,
