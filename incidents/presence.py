@@ -7,6 +7,7 @@ out after STALE_AFTER instead of haunting the room.
 """
 
 import asyncio
+import logging
 import os
 import socket
 import uuid
@@ -21,6 +22,7 @@ from django.utils import timezone
 from .models import RoomPresence
 
 User = get_user_model()
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30
 STALE_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
@@ -92,7 +94,10 @@ class Heartbeat:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            await database_sync_to_async(heartbeat)()
+            try:
+                await database_sync_to_async(heartbeat)()
+            except Exception:  # a missed beat only ages rows; the next one tries again
+                log.warning("presence heartbeat failed", exc_info=True)
 
 
 heartbeats = Heartbeat()
