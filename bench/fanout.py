@@ -192,7 +192,10 @@ def main() -> None:
             for layer in layers:
                 for count in sizes:
                     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "CHANNEL_LAYER_BACKEND": LAYERS[layer]}
-                    results.append((server, layer, count, _warroom_round(ServerProcess(env, server), incident.pk, token, count, entries)))
+                    # A fresh room per round: the layer's group keeps no members from an earlier round's server.
+                    room = actions.declare_incident(actor=user, title=f"Fan-out {server}/{layer}/{count}", severity="SEV2")
+                    connection.close()
+                    results.append((server, layer, count, _warroom_round(ServerProcess(env, server), room.pk, token, count, entries)))
                     print(f"  done: {server}/{layer} N={count}: {_brief(results[-1][3])}", flush=True)
         for count in sizes:
             results.append(("baseline", "pub/sub", count, _baseline_round(redis_url, count, entries, frame)))
