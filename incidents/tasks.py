@@ -1,67 +1,26 @@
-"""Periodic work of the incidents app. Due times live in columns; sweepers claim each reminder with a
-conditional UPDATE on a stamped column, so two beats (or a retried task) post it once."""
+"""Background work of the room. Tasks take ids, re-read rows and are safe to run twice."""
+
+from datetime import datetime
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
-from . import broadcast, restore_live
-from .actions import _name, record
-from .models import Decision, EntryKind, Role, RoleAssignment, Status
+from . import reminders, restore_reminders
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_update_reminders(now: str | None = None) -> int:
+    """Beat, every 30 s: remind every incident whose promised status update is late.
+
+    Reads the `next_update_due_at` column (no countdowns in the broker), so a restart loses nothing;
+    each reminder is claimed in the database, so two sweepers or a re-run post it once. `now` (ISO) is
+    for tests and replays. Returns the number of reminder entries written.
+    """
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    return sum(len(reminders.remind_overdue(pk, now=moment)) for pk in reminders.overdue_incident_ids(moment))
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_restore_reminders() -> int:
-    """Suggest an IC rotation after 4 hours in command; say so when a decision's time-box runs out."""
-    return _suggest_ic_rotations() + _flag_expired_timeboxes()
-
-
-def _suggest_ic_rotations() -> int:
-    from .handoff import rotation_after
-
-    now = timezone.now()
-    due = RoleAssignment.objects.filter(
-        role=Role.COMMANDER, relieved_at__isnull=True, rotation_prompted_at__isnull=True, assigned_at__lte=now - rotation_after()
-    ).exclude(incident__status=Status.RESOLVED)
-    sent = 0
-    for assignment in due.select_related("user", "incident"):
-        with transaction.atomic():
-            # The claim: only the sweeper whose UPDATE stamps the row posts the reminder.
-            if not RoleAssignment.objects.filter(pk=assignment.pk, rotation_prompted_at__isnull=True).update(rotation_prompted_at=now):
-                continue
-            hours = int((now - assignment.assigned_at).total_seconds() // 3600)
-            record(
-                assignment.incident,
-                kind=EntryKind.REMINDER,
-                body=(
-                    f"{_name(assignment.user)} has been Incident Commander for {hours} hours. "
-                    "Time to hand off to a fresh IC: offer command in the roles panel; the new IC accepts and gets a briefing."
-                ),
-                metadata={"reminder": "ic_rotation", "assignment": assignment.pk},
-            )
-            broadcast.incident_on_commit(assignment.incident)  # the roles panel shows the suggestion
-            sent += 1
-    return sent
-
-
-def _flag_expired_timeboxes() -> int:
-    now = timezone.now()
-    due = Decision.objects.filter(state=Decision.State.DECIDED, timebox_until__lte=now, timebox_reminded_at__isnull=True)
-    sent = 0
-    for decision in due.select_related("incident", "owner"):
-        with transaction.atomic():
-            if not Decision.objects.filter(pk=decision.pk, timebox_reminded_at__isnull=True).update(timebox_reminded_at=now):
-                continue
-            owner = f" {_name(decision.owner)}, record" if decision.owner else " Record"
-            record(
-                decision.incident,
-                kind=EntryKind.REMINDER,
-                body=(
-                    f"The {decision.timebox_minutes}-minute time-box of **{decision.question}** → {decision.chosen} has expired."
-                    f"{owner} the outcome (worked, no effect, made it worse) or decide again."
-                ),
-                metadata={"reminder": "timebox", "decision": decision.pk},
-            )
-            restore_live.panels_on_commit(decision.incident)
-            sent += 1
-    return sent
+    """Beat, every minute: suggest an IC rotation after 4 hours in command; say when a decision's time-box ran out."""
+    return restore_reminders.suggest_ic_rotations() + restore_reminders.flag_expired_timeboxes()

@@ -84,10 +84,16 @@ def urls():
 
 def _mount_routers() -> None:
     from incidents.api import router as incidents_router
+    from incidents.api_comms import router as comms_router
     from incidents.api_restore import router as restore_router
 
     api.add_router("/", incidents_router)
+    api.add_router("/", comms_router)
     api.add_router("/", restore_router)
+
+    from postmortems.api import router as postmortems_router
+
+    api.add_router("/", postmortems_router)
 
 
 _mount_routers()
