@@ -50,16 +50,18 @@ def test_it_posts_a_briefing_written_from_the_record(incident, alice, bob, carol
     actions.assign_role(incident, role="commander", user=bob, actor=bob)  # taking command yourself is the acceptance
     briefing = incident.entries.filter(kind=EntryKind.BRIEFING).get()
     assert briefing.actor is None
-    assert briefing.body == "\n".join(
-        [
-            "**Hand-off briefing** for Bob Ortiz, Incident Commander from now (taking over from Alice Ng).",
-            "",
-            "- Severity: **SEV2**; status: Investigating",
-            "- Impact: Checkout; 40% of users; core flow down (suggested SEV1)",
-            "- Open decisions: Roll back checkout? → Roll back to v2.4.0 (proposed)",
-            "- Open theories: Bad deploy",
-        ]
-    )
+    lines = briefing.body.splitlines()
+    assert lines[:6] == [
+        "**Hand-off briefing** for Bob Ortiz, Incident Commander from now (taking over from Alice Ng).",
+        "",
+        "- Severity: **SEV2**; status: Investigating",
+        "- Impact: Checkout; 40% of users; core flow down (suggested SEV1)",
+        "- Open decisions: Roll back checkout? → Roll back to v2.4.0 (proposed)",
+        "- Open theories: Bad deploy",
+    ]
+    incident.refresh_from_db()
+    due = getattr(incident, "next_update_due_at", None)  # the status-update cadence (issue 5), when present
+    assert lines[6:] == ([f"- Next update due: {due:%H:%M} UTC"] if due else [])
 
 
 def test_it_adds_the_last_and_next_update_to_the_briefing_when_there_are_some(incident, alice, bob):
