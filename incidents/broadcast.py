@@ -6,6 +6,7 @@ page swaps in with htmx (out-of-band by id), so every socket gets the same pre-r
 
 import asyncio
 import logging
+import os
 import threading
 from functools import partial
 
@@ -67,6 +68,29 @@ def send_html(incident_id: int, html: str, kind: str = "room.html") -> None:
     group_send(incident_id, {"type": kind, "html": html})
 
 
+#: Set in Celery worker processes (warroom/celery.py): sends go through one long-lived loop per process,
+#: so the Redis layer keeps its connections instead of opening a loop and a connection per send.
+_use_private_loop = False
+_private: tuple[int, asyncio.AbstractEventLoop] | None = None
+
+
+def use_private_loop() -> None:
+    global _use_private_loop
+    _use_private_loop = True
+
+
+def _private_loop() -> asyncio.AbstractEventLoop:
+    global _private
+    if _private is None or _private[0] != os.getpid():  # a forked pool child starts its own
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+        loop.call_soon(started.set)
+        threading.Thread(target=loop.run_forever, name="broadcast-loop", daemon=True).start()
+        started.wait(5)
+        _private = (os.getpid(), loop)
+    return _private[1]
+
+
 def group_send(incident_id: int, message: dict) -> None:
     """Send to the incident's group; a failure is logged, never raised into the committed action."""
     layer = get_channel_layer()
@@ -75,6 +99,8 @@ def group_send(incident_id: int, message: dict) -> None:
     group = group_name(incident_id)
     try:
         loop = _server_loop
+        if loop is None and _use_private_loop:
+            loop = _private_loop()
         if loop is not None and loop.is_running() and not _runs_on(loop):
             # Embedded mode: the in-memory layer belongs to the server's loop; hand the send to it.
             asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=10)

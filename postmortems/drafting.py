@@ -140,6 +140,7 @@ def _response(incident: Incident, entries) -> str:
         lines.append(f"- {Role(assignment.role).label}: {who} from {utc(assignment.assigned_at)}{until}")
     updates = sum(1 for e in entries if e.kind == EntryKind.UPDATE)
     lines.append(f"- {updates} status update{'s' if updates != 1 else ''} posted.")
+    lines += [f"- {_first_paragraph(e.body)}" for e in entries if "promise_keeping" in e.metadata]
     lines.append("- " + prompt("Did the right people join quickly? Was anything missing: access, runbooks, dashboards?"))
     return "\n".join(lines)
 

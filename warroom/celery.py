@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warroom.settings")
 
@@ -28,3 +28,10 @@ def heartbeat() -> None:
 def _first_heartbeat(**kwargs) -> None:
     # A worker that just started is proof enough; beat keeps it fresh from here.
     heartbeat()
+
+
+@worker_init.connect
+def _broadcast_from_one_loop(**kwargs) -> None:
+    from incidents import broadcast
+
+    broadcast.use_private_loop()
