@@ -95,6 +95,7 @@ class EntryKind(models.TextChoices):
     ALERT = "alert", "Alert"
     DEPLOY = "deploy", "Deploy"
     SYSTEM = "system", "System"
+    ACTION_ITEM = "action_item", "Action item"
 
 
 POSTABLE_KINDS = [EntryKind.NOTE, EntryKind.FINDING, EntryKind.DECISION, EntryKind.ACTION]

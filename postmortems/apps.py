@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PostmortemsConfig(AppConfig):
     name = "postmortems"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from incidents import signals
+
+        from . import receivers_items
+
+        # Recurrence: a new incident on a service with open items from earlier incidents says so in its timeline.
+        signals.incident_declared.connect(receivers_items.flag_recurrence, dispatch_uid="postmortems.flag_recurrence")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("incidents/", include("incidents.urls")),
+    path("action-items/", include("postmortems.urls_items")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]
