@@ -61,7 +61,7 @@ def check_title(title: str | None) -> str:
     if len(title) > limit:
         raise ActionError(f"The title is {len(title)} characters long; the limit is {limit}.", "title")
     if not starts_with_verb(title):
-        word = first_word(title) or title.split()[0]
+        word = title.split()[0]
         raise ActionError(
             f"Start the title with a verb that says what to do (it starts with “{word}”), e.g. “Add an alert on checkout 5xx rate”.",
             "title",

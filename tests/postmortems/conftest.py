@@ -1,0 +1,25 @@
+"""Action item personas: a SMART item raised on the checkout incident, and a factory for more."""
+
+import pytest
+
+from postmortems import items
+
+GOOD = {
+    "title": "Add an alert on checkout 5xx rate",
+    "type": "detect",
+    "description": "On-call is paged within 5 minutes when the 5xx rate passes 2%.",
+}
+
+
+@pytest.fixture
+def raise_item(alice):
+    def make(incident, owner, **overrides):
+        fields = {**GOOD, **overrides}
+        return items.create_action_item(incident, actor=overrides.pop("actor", alice), owner=owner, **{k: v for k, v in fields.items() if k != "actor"})
+
+    return make
+
+
+@pytest.fixture
+def item(incident, bob, raise_item):
+    return raise_item(incident, bob)
