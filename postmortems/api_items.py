@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from incidents.access import can_read, get_incident_for_user
 from incidents.actions import ActionError
@@ -149,7 +149,7 @@ def create_item(request, payload: ItemIn):
         postmortem=postmortem,
         source_entry=source_entry,
     )
-    return 201, item_json(item)
+    return Status(201, item_json(item))
 
 
 @router.get("/action-items", response={200: ItemList, 400: Error}, summary="List action items (the tracker's filters)")
@@ -211,4 +211,4 @@ def patch_item(request, item_id: int, payload: ItemPatch):
 def export_item(request, item_id: int):
     """Queue the Jira issue; `export_state` tells pending → exported (with `jira_key`) or failed (with `export_error`, retried)."""
     item = follow_up.request_jira_export(_item(request, item_id, write=True), actor=request.user)
-    return 202, item_json(ActionItem.objects.select_related("owner").get(pk=item.pk))
+    return Status(202, item_json(ActionItem.objects.select_related("owner").get(pk=item.pk)))
