@@ -111,9 +111,7 @@ class ActionItem(models.Model):
             models.Index(fields=["export_state", "export_next_attempt_at"], name="actionitem_export_due_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="wont_do") | ~Q(wont_do_reason=""), name="actionitem_wont_do_needs_reason"
-            ),
+            models.CheckConstraint(condition=~Q(status="wont_do") | ~Q(wont_do_reason=""), name="actionitem_wont_do_needs_reason"),
         ]
 
     def __str__(self) -> str:

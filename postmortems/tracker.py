@@ -81,7 +81,7 @@ class TrackerFilter:
             "status": self.status,
             "type": self.type,
             "overdue": "1" if self.overdue else "",
-            "sort": self.sort,
+            "sort": "" if self.sort == "due" else self.sort,
             "group": self.group,
         }
         values.update(override)

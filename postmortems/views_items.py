@@ -5,12 +5,13 @@ Views are short: access check first, then an action, then the same named partial
 """
 
 import csv
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +22,7 @@ from incidents.access import can_read, can_write, get_incident_for_user
 from incidents.actions import ActionError
 from incidents.forms import active_users
 from incidents.models import Service, TimelineEntry
+from incidents.views import _with_catch_up as with_catch_up
 
 from . import follow_up, items
 from .forms_items import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
@@ -187,7 +189,8 @@ def _created_answer(request, item: ActionItem) -> HttpResponse:
             return redirect(target)
         return redirect(item.incident)
     html = render_to_string("postmortems/_action_item_form.html#created", {"item": item}, request)
-    return HttpResponse(html + render_room_items_oob(item.incident_id))
+    # The room's own answer shape: the panel now, plus the timeline entries the poster has not seen yet.
+    return with_catch_up(request, item.incident, html + render_room_items_oob(item.incident_id))
 
 
 # --- one item ----------------------------------------------------------------------------------------
@@ -226,16 +229,26 @@ def change_item(request, pk):
     else:
         error = "; ".join(f"{field}: {errs[0]}" for field, errs in form.errors.items())
     if request.htmx and request.POST.get("from") == "tracker":
-        item = ActionItem.objects.select_related("incident", "owner").get(pk=item.pk)
-        html = render_to_string(
-            "postmortems/items.html#row", {"item": item, "today": timezone.localdate(), "can_write": True, "error": error}, request
-        )
-        return HttpResponse(html, status=422 if error else 200)
+        return _tracker_row(request, item, error)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, f"{item.ref} updated.")
     return redirect(item)
+
+
+def _tracker_row(request, item: ActionItem, error: str | None) -> HttpResponse:
+    """The changed row, plus the tracker's counts for the filter the page shows (htmx sends its URL)."""
+    item = ActionItem.objects.select_related("incident", "owner").get(pk=item.pk)
+    context = {"item": item, "today": timezone.localdate(), "can_write": True, "error": error}
+    if error:
+        context["attempted_status"] = request.POST.get("status", "")
+    html = render_to_string("postmortems/items.html#row", context, request)
+    if not error:
+        f = TrackerFilter.from_query(QueryDict(urlsplit(request.htmx.current_url or "").query))
+        counts = {"counts": tracker_counts(f, request.user), "links": _links(f)}
+        html += render_to_string("postmortems/items.html#counts-oob", counts, request)
+    return HttpResponse(html, status=422 if error else 200)
 
 
 @require_POST

@@ -13,9 +13,10 @@ GOOD = {
 
 @pytest.fixture
 def raise_item(alice):
-    def make(incident, owner, **overrides):
-        fields = {**GOOD, **overrides}
-        return items.create_action_item(incident, actor=overrides.pop("actor", alice), owner=owner, **{k: v for k, v in fields.items() if k != "actor"})
+    """Raise a SMART item through the action, as alice unless `actor` is given; overrides change single fields."""
+
+    def make(incident, owner, actor=None, **overrides):
+        return items.create_action_item(incident, actor=actor or alice, owner=owner, **{**GOOD, **overrides})
 
     return make
 

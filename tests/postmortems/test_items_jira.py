@@ -19,7 +19,14 @@ from .jira_server import FakeJira
 @pytest.fixture
 def jira(settings):
     with FakeJira() as server:
-        settings.JIRA = {**settings.JIRA, "BASE_URL": server.url, "PROJECT_KEY": "OPS", "ISSUE_TYPE": "Task", "EMAIL": "bot@example.com", "API_TOKEN": "s3cret"}
+        settings.JIRA = {
+            **settings.JIRA,
+            "BASE_URL": server.url,
+            "PROJECT_KEY": "OPS",
+            "ISSUE_TYPE": "Task",
+            "EMAIL": "bot@example.com",
+            "API_TOKEN": "s3cret",
+        }
         yield server
 
 
@@ -56,7 +63,10 @@ def test_it_creates_the_jira_issue_and_stores_key_and_link(jira, eager_tasks, it
     assert fields["labels"] == ["warroom", item.incident.ref.lower(), "action-detect"]
     assert request["headers"]["Authorization"] == "Basic " + base64.b64encode(b"bot@example.com:s3cret").decode()
     bodies = list(item.incident.entries.filter(kind=EntryKind.ACTION_ITEM).values_list("body", flat=True))
-    assert bodies[-2:] == [f"Alice Ng sent action item **{item.ref}** to Jira.", f"Action item **{item.ref}** is now Jira issue [OPS-7]({jira.url}/browse/OPS-7)."]
+    assert bodies[-2:] == [
+        f"Alice Ng sent action item **{item.ref}** to Jira.",
+        f"Action item **{item.ref}** is now Jira issue [OPS-7]({jira.url}/browse/OPS-7).",
+    ]
 
 
 def test_it_sends_a_bearer_token_without_an_email(jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks):
@@ -102,7 +112,9 @@ def test_it_retries_after_a_401_once_the_retry_time_comes(jira, eager_tasks, ite
     assert item.export_state == ExportState.EXPORTED and item.export_attempts == 2
 
 
-def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(
+    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+):
     jira.then(500, "<html>Internal Server Error</html>").then(503, {"errorMessages": ["Try later"]})
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.FAILED and item.export_error == "Jira failed (HTTP 500); it will be retried."
@@ -118,7 +130,9 @@ def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(jira
     assert [e.body.split(":")[0] for e in failures] == [f"Jira export of action item **{item.ref}** failed (attempt 1)"]
 
 
-def test_it_gives_up_after_the_configured_attempts_and_says_so(jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks):
+def test_it_gives_up_after_the_configured_attempts_and_says_so(
+    jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks
+):
     settings.JIRA = {**settings.JIRA, "MAX_ATTEMPTS": 2}
     jira.then(502, {}).then(502, {})
     export(item, alice, django_capture_on_commit_callbacks)

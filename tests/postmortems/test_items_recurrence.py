@@ -36,7 +36,9 @@ def test_it_does_not_flag_other_services_closed_items_or_later_incidents(inciden
     assert recurrence_for(later) == []
 
 
-def test_it_counts_each_item_once_when_incidents_share_several_services(alice, bob, checkout, search, raise_item, django_assert_num_queries):
+def test_it_counts_each_item_once_when_incidents_share_several_services(
+    alice, bob, checkout, search, raise_item, django_assert_num_queries
+):
     first = actions.declare_incident(actor=alice, title="Checkout and search down", severity="SEV1", services=[checkout, search])
     raise_item(first, bob)
     second = actions.declare_incident(actor=alice, title="Search errors", severity="SEV2", services=[search])

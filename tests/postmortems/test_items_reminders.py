@@ -31,7 +31,9 @@ def test_it_reminds_the_owner_of_an_overdue_item_once_a_day(item):
     assert reminders(reminder="overdue").count() == 1
     entry = reminders(reminder="overdue").get()
     assert entry.incident_id == item.incident_id
-    assert entry.body.startswith(f"Reminder for Bob Ortiz: action item **{item.ref}** is overdue by 3 days (due {item.due_date.isoformat()})")
+    assert entry.body.startswith(
+        f"Reminder for Bob Ortiz: action item **{item.ref}** is overdue by 3 days (due {item.due_date.isoformat()})"
+    )
     assert follow_up.send_overdue_reminders(TODAY + timedelta(days=1)) == 1  # the next day, once more
     assert reminders(reminder="overdue").count() == 2
     item.refresh_from_db()

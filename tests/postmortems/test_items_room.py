@@ -38,8 +38,17 @@ def test_it_prefills_the_form_from_the_entry(incident, bob):
 
 def test_it_raises_the_item_and_answers_with_the_room_panel(incident, alice, bob, django_capture_on_commit_callbacks):
     entry = actions.post_entry(incident, kind="finding", body="Add a pool saturation alert", actor=bob)
-    form = {"incident": incident.pk, "source_entry": entry.pk, "title": "Add a pool saturation alert", "owner": bob.pk, "type": "detect",
-            "priority": "P2", "description": "Pages on-call at 90% pool use for 5 minutes.", "due_date": "", "external_url": ""}
+    form = {
+        "incident": incident.pk,
+        "source_entry": entry.pk,
+        "title": "Add a pool saturation alert",
+        "owner": bob.pk,
+        "type": "detect",
+        "priority": "P2",
+        "description": "Pages on-call at 90% pool use for 5 minutes.",
+        "due_date": "",
+        "external_url": "",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in(alice).post("/action-items/new/", form, **HTMX)
     assert response.status_code == 200

@@ -42,7 +42,9 @@ def test_it_refuses_items_that_are_not_smart_and_writes_nothing(incident, alice,
     assert not incident.entries.filter(kind=EntryKind.ACTION_ITEM).exists()
 
 
-@pytest.mark.parametrize("title", ["Add alert on 5xx", "re-enable the circuit breaker", "Auto-scale the checkout pool", "Rollback v2.3", "Document the failover"])
+@pytest.mark.parametrize(
+    "title", ["Add alert on 5xx", "re-enable the circuit breaker", "Auto-scale the checkout pool", "Rollback v2.3", "Document the failover"]
+)
 def test_it_accepts_titles_that_start_with_a_verb(incident, bob, raise_item, title):
     assert raise_item(incident, bob, title=title).title == title
 
@@ -119,7 +121,16 @@ def test_it_refuses_a_change_that_changes_nothing(item, alice):
 
 
 def test_it_raises_an_item_by_api(api, incident, bob):
-    response = api.post("/api/v1/action-items", {"incident": incident.pk, "title": "Add a pool saturation alert", "owner": "bob", "type": "detect", "description": "Pages on-call at 90% pool use for 5 minutes."})
+    response = api.post(
+        "/api/v1/action-items",
+        {
+            "incident": incident.pk,
+            "title": "Add a pool saturation alert",
+            "owner": "bob",
+            "type": "detect",
+            "description": "Pages on-call at 90% pool use for 5 minutes.",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["owner"] == "bob" and body["priority"] == "P3" and body["status"] == "open"

@@ -98,12 +98,19 @@ def test_it_exports_the_current_filter_as_csv(board, alice):
     assert rows[1]["done_when"] == "On-call is paged within 5 minutes when the 5xx rate passes 2%."
 
 
-def test_it_changes_status_inline_and_answers_with_the_row(item, alice):
-    response = signed_in(alice).post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done", "reason": ""}, **HTMX)
+def test_it_changes_status_inline_and_answers_with_the_row_and_counts(item, alice):
+    page_url = "http://testserver/action-items/?owner=bob"
+    response = signed_in(alice).post(
+        f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done", "reason": ""}, HTTP_HX_CURRENT_URL=page_url, **HTMX
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.strip().startswith(f'<tr id="item-row-{item.pk}" class="item-row item-state-done')
     assert '<option value="done" selected>' in html
+    # The counts above the table follow, for the filter the page shows.
+    assert 'id="item-counts" class="item-counts" hx-swap-oob="true"' in html
+    assert "<strong>0</strong> open" in html and "<strong>1</strong> done this month" in html
+    assert 'href="?owner=bob&amp;status=done"' in html
     item.refresh_from_db()
     assert item.status == "done" and item.owner.username == "bob"  # the inline control changes only the status
 
@@ -111,7 +118,10 @@ def test_it_changes_status_inline_and_answers_with_the_row(item, alice):
 def test_it_keeps_the_row_with_the_error_when_wont_do_has_no_reason(item, alice):
     response = signed_in(alice).post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "wont_do", "reason": ""}, **HTMX)
     assert response.status_code == 422
-    assert "a reason is required" in response.content.decode()
+    html = response.content.decode()
+    assert "a reason is required" in html
+    assert '<option value="wont_do" selected>' in html  # the choice stays, so the reason box shows
+    assert "item-counts" not in html
     item.refresh_from_db()
     assert item.status == "open"
 
@@ -119,7 +129,10 @@ def test_it_keeps_the_row_with_the_error_when_wont_do_has_no_reason(item, alice)
 def test_it_changes_an_item_from_its_page_without_javascript(item, alice, carol):
     client = signed_in(alice)
     assert "Done when" in client.get(item.get_absolute_url()).content.decode()
-    response = client.post(f"/action-items/{item.pk}/change/", {"status": "in_progress", "owner": carol.pk, "due_date": item.due_date.isoformat(), "priority": "P3", "reason": ""})
+    response = client.post(
+        f"/action-items/{item.pk}/change/",
+        {"status": "in_progress", "owner": carol.pk, "due_date": item.due_date.isoformat(), "priority": "P3", "reason": ""},
+    )
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
     item.refresh_from_db()
     assert (item.status, item.owner) == ("in_progress", carol)
@@ -148,7 +161,9 @@ def test_it_lists_by_api_with_the_same_filters(board, api):
 @pytest.fixture
 def five_thousand(alice, bob, carol, checkout):
     owners = [alice, bob, carol]
-    incidents = [actions.declare_incident(actor=alice, title=f"Checkout outage {n}", severity="SEV2", services=[checkout]) for n in range(10)]
+    incidents = [
+        actions.declare_incident(actor=alice, title=f"Checkout outage {n}", severity="SEV2", services=[checkout]) for n in range(10)
+    ]
     # Bulk rows are test data only; every real item goes through postmortems.items.
     ActionItem.objects.bulk_create(
         [
@@ -171,7 +186,9 @@ def five_thousand(alice, bob, carol, checkout):
     return incidents
 
 
-@pytest.mark.parametrize("query", ["", "?status=all", "?owner=bob&sort=priority", "?service=checkout&overdue=1", "?group=owner&status=all&page=3"])
+@pytest.mark.parametrize(
+    "query", ["", "?status=all", "?owner=bob&sort=priority", "?service=checkout&overdue=1", "?group=owner&status=all&page=3"]
+)
 def test_it_answers_in_constant_queries_with_5000_items(five_thousand, alice, query, django_assert_max_num_queries):
     client = signed_in(alice)
     with django_assert_max_num_queries(10):
