@@ -190,3 +190,19 @@ def test_it_exports_by_api(jira, eager_tasks, api, item, django_capture_on_commi
     assert response.json()["export_state"] == "pending"
     assert api.get(f"/api/v1/action-items/{item.pk}").json()["jira_key"] == "OPS-7"
     assert api.post(f"/api/v1/action-items/{item.pk}/jira").status_code == 409
+
+
+def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    jira.then(400, {"errorMessages": ["Project OPS does not exist."], "errors": {}})
+    export(item, alice, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(alice)
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert "Export failed after 1 attempt: Jira rejected the issue (HTTP 400). Jira said: Project OPS does not exist." in html
+    assert "Retry now" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/action-items/{item.pk}/jira/")
+    assert response.status_code == 302
+    assert f'<a href="{jira.url}/browse/OPS-7"><strong>OPS-7</strong></a>' in client.get(item.get_absolute_url()).content.decode()

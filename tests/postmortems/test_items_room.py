@@ -9,6 +9,8 @@ from django.test import Client
 from incidents import actions, broadcast
 from postmortems.models import ActionItem
 
+from .conftest import GOOD
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -110,3 +112,31 @@ def test_it_loads_the_room_panel_in_constant_queries(incident, alice, bob, raise
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(incident.get_absolute_url()).content.decode()
     assert html.count('class="item-state-open"') == 21
+
+
+def test_it_gives_the_postmortem_editor_a_form_for_its_incident(incident, alice, rf):
+    from django.template import Context, Template
+
+    from postmortems.models import Postmortem
+
+    postmortem = Postmortem.objects.create(incident=incident)
+    request = rf.get("/")
+    request.user = alice
+    html = Template("{% load action_items %}{% action_item_form incident postmortem %}").render(
+        Context({"incident": incident, "postmortem": postmortem, "request": request})
+    )
+    assert 'id="action-item-form"' in html and 'action="/action-items/new/"' in html
+    assert f'name="postmortem" value="{postmortem.pk}"' in html and f'name="incident" value="{incident.pk}"' in html
+    assert f'<option value="{alice.pk}" selected>' in html
+
+
+def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alice, bob):
+    from postmortems.models import Postmortem
+
+    postmortem = Postmortem.objects.create(incident=incident)
+    form = {"incident": incident.pk, "postmortem": postmortem.pk, "owner": bob.pk, "next": f"/postmortems/{postmortem.pk}/", **GOOD}
+    response = signed_in(alice).post("/action-items/new/", form)
+    assert response.status_code == 302 and response["Location"] == f"/postmortems/{postmortem.pk}/"
+    item = ActionItem.objects.get()
+    assert item.postmortem == postmortem
+    assert "from the postmortem" in incident.entries.last().body
