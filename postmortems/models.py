@@ -108,6 +108,7 @@ class ActionItem(models.Model):
             models.Index(fields=["status", "due_date"], name="actionitem_status_due_idx"),
             models.Index(fields=["owner", "status"], name="actionitem_owner_status_idx"),
             models.Index(fields=["incident", "status"], name="actionitem_incident_status_idx"),
+            models.Index(fields=["priority", "due_date", "id"], name="actionitem_priority_due_idx"),
             models.Index(fields=["export_state", "export_next_attempt_at"], name="actionitem_export_due_idx"),
         ]
         constraints = [
