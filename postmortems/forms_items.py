@@ -38,7 +38,7 @@ class ItemChangeForm(forms.Form):
     """Status, owner, due date and priority changes: the tracker's inline control and the item page."""
 
     status = forms.ChoiceField(required=False, choices=ActionItem.State.choices)
-    reason = forms.CharField(required=False, max_length=2000)
+    reason = forms.CharField(required=False, max_length=2000, label="Reason (for won't do)")
     owner = UserChoiceField(queryset=active_users(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     priority = forms.ChoiceField(required=False, choices=ActionItem.Priority.choices)

@@ -234,6 +234,12 @@ def change_item(request, pk):
         messages.error(request, error)
     else:
         messages.success(request, f"{item.ref} updated.")
+    if request.POST.get("from") == "tracker":
+        # Without JavaScript the tracker's inline control posts the whole page: go back to the same filter.
+        back = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        return redirect("action_items:tracker")
     return redirect(item)
 
 

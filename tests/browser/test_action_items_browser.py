@@ -49,3 +49,7 @@ def test_it_promotes_an_entry_and_closes_the_item_from_the_tracker(live_app, new
     item.refresh_from_db()
     assert item.status == "done" and item.completed_at is not None
     screenshot(page, "action-item-tracker-done")
+    page.locator(f"#item-row-{item.pk} .item-link").click()
+    page.get_by_role("heading", name="History").wait_for()
+    assert "marked it done" in page.locator(".item-history").inner_text()
+    screenshot(page, "action-item-page")

@@ -126,6 +126,16 @@ def test_it_keeps_the_row_with_the_error_when_wont_do_has_no_reason(item, alice)
     assert item.status == "open"
 
 
+def test_it_returns_to_the_same_filter_after_an_inline_change_without_javascript(item, alice):
+    back = "http://testserver/action-items/?owner=bob&status=all"
+    response = signed_in(alice).post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "in_progress"}, HTTP_REFERER=back)
+    assert response.status_code == 302 and response["Location"] == back
+    response = signed_in(alice).post(
+        f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done"}, HTTP_REFERER="https://evil.example/"
+    )
+    assert response["Location"] == "/action-items/"
+
+
 def test_it_changes_an_item_from_its_page_without_javascript(item, alice, carol):
     client = signed_in(alice)
     assert "Done when" in client.get(item.get_absolute_url()).content.decode()
