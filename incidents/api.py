@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import actions
 from .access import can_write, get_incident_for_user
@@ -181,7 +181,7 @@ def declare(request, payload: DeclareIn):
         commander=_user(payload.commander, "commander"),
         started_at=payload.started_at,
     )
-    return 201, _fresh(request, incident)
+    return Status(201, _fresh(request, incident))
 
 
 @router.get("/incidents/{int:incident_id}", response={200: IncidentOut, 404: Error}, summary="One incident")
@@ -202,7 +202,7 @@ def timeline(request, incident_id: int, after: int = 0, limit: int = 500):
 def post_entry(request, incident_id: int, payload: EntryIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     entry = actions.post_entry(incident, kind=payload.kind, body=payload.body, actor=request.user)
-    return 201, entry_json(entry)
+    return Status(201, entry_json(entry))
 
 
 @router.post("/incidents/{int:incident_id}/roles", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Assign or hand off a role")

@@ -1,9 +1,9 @@
 """Forms for the room. They parse input; the actions decide what is valid and write."""
 
+from datetime import UTC
+
 from django import forms
 from django.contrib.auth import get_user_model
-from datetime import timezone as dt_timezone
-
 from django.utils import timezone
 
 from .models import POSTABLE_KINDS, SEVERITY_DEFINITIONS, EntryKind, Role, Service, Severity, Status
@@ -38,13 +38,13 @@ class DeclareForm(forms.Form):
     def clean_started_at(self):
         value = self.cleaned_data.get("started_at")
         if value and timezone.is_naive(value):
-            value = timezone.make_aware(value, dt_timezone.utc)
+            value = timezone.make_aware(value, UTC)
         return value
 
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k.value, k.label) for k in POSTABLE_KINDS], initial=EntryKind.NOTE)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "The entry cannot be empty."})
 
 
 class RoleForm(forms.Form):

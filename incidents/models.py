@@ -156,6 +156,9 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:room", args=[self.pk])
+
     @property
     def ref(self) -> str:
         return f"INC-{self.pk}"
@@ -167,9 +170,6 @@ class Incident(models.Model):
     @property
     def is_major(self) -> bool:
         return self.severity in MAJOR_SEVERITIES
-
-    def get_absolute_url(self) -> str:
-        return reverse("incidents:room", args=[self.pk])
 
     def holders(self) -> dict[str, "RoleAssignment"]:
         """Current holders by role; uses the `with_roles()` prefetch when present."""

@@ -148,17 +148,9 @@ def post_entry(request, pk):
 
 @require_POST
 def assign_role(request, pk):
-    incident = get_incident_for_user(request.user, pk, write=True)
-    form = RoleForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            actions.assign_role(incident, role=form.cleaned_data["role"], user=form.cleaned_data["user"], actor=request.user)
-        except actions.ActionError as e:
-            error = e.message
-    else:
-        error = _first_error(form)
-    return _room_answer(request, incident, error)
+    return _room_control(
+        request, pk, RoleForm, lambda incident, data: actions.assign_role(incident, role=data["role"], user=data["user"], actor=request.user)
+    )
 
 
 @require_POST
@@ -174,35 +166,34 @@ def relieve_role(request, pk, role):
 
 @require_POST
 def change_status(request, pk):
-    incident = get_incident_for_user(request.user, pk, write=True)
-    form = StatusForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            actions.change_status(incident, status=form.cleaned_data["status"], actor=request.user)
-        except actions.ActionError as e:
-            error = e.message
-    else:
-        error = _first_error(form)
-    return _room_answer(request, incident, error)
+    return _room_control(
+        request, pk, StatusForm, lambda incident, data: actions.change_status(incident, status=data["status"], actor=request.user)
+    )
 
 
 @require_POST
 def change_severity(request, pk):
-    incident = get_incident_for_user(request.user, pk, write=True)
-    form = SeverityForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            actions.change_severity(incident, severity=form.cleaned_data["severity"], actor=request.user)
-        except actions.ActionError as e:
-            error = e.message
-    else:
-        error = _first_error(form)
-    return _room_answer(request, incident, error)
+    return _room_control(
+        request, pk, SeverityForm, lambda incident, data: actions.change_severity(incident, severity=data["severity"], actor=request.user)
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+def _room_control(request, pk, form_class, perform) -> HttpResponse:
+    """A room control: check access, parse the form, run the action, answer with the panels."""
+    incident = get_incident_for_user(request.user, pk, write=True)
+    form = form_class(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _first_error(form)
+    else:
+        try:
+            perform(incident, form.cleaned_data)
+        except actions.ActionError as e:
+            error = e.message
+    return _room_answer(request, incident, error)
 
 
 def _room_answer(request, incident: Incident, error: str | None) -> HttpResponse:

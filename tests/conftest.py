@@ -128,6 +128,9 @@ class LiveServer:
 @pytest.fixture
 def live_app(transactional_db, settings):
     settings.ALLOWED_HOSTS = ["*"]
+    # Server threads close their connection after each request, so the test database can be dropped.
+    for alias in settings.DATABASES:
+        settings.DATABASES[alias]["CONN_MAX_AGE"] = 0
     server = LiveServer().start()
     settings.SITE_URL = server.url
     yield server
@@ -143,11 +146,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(monkeypatch):
+    """Per test: Playwright's sync API keeps an event loop in this thread, which must not outlive the test."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium package.")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM in the test body runs beside that loop
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -61,6 +61,8 @@ def main() -> None:
     print(f"\n  Warroom is running at http://{host}:{port}/  (worker and beat inside; Ctrl-C stops all)\n", flush=True)
     try:
         asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: uvicorn has shut down cleanly and re-raised the signal
     finally:
         beat.stop()
         worker.stop(in_sighandler=False)

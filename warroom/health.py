@@ -35,12 +35,21 @@ def _channel_layer() -> dict:
 
 
 def _task_queue() -> dict:
-    from warroom.celery import app
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    from warroom.celery import HEARTBEAT_EVERY, HEARTBEAT_KEY, app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-        transport = conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
-    return {"ok": True, "broker": str(transport)}
+        broker = conn.transport.driver_name
+    seen = parse_datetime(cache.get(HEARTBEAT_KEY) or "")
+    age = (timezone.now() - seen).total_seconds() if seen else None
+    report = {"ok": age is not None and age < 6 * HEARTBEAT_EVERY, "broker": broker, "worker_heartbeat_age_s": age}
+    if not report["ok"]:
+        report["error"] = "No worker heartbeat in the last 90 s: is the Celery worker (and beat) running?"
+    return report
 
 
 CHECKS = {"database": _database, "channel_layer": _channel_layer, "task_queue": _task_queue}

@@ -130,7 +130,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # apps add their sweepers in their AppConfig (see incidents/apps.py)
+CELERY_BEAT_SCHEDULE: dict = {
+    "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+}
 # Action items (issue 7): tasks live outside <app>/tasks.py so they are imported explicitly.
 CELERY_IMPORTS = ["postmortems.tasks_items"]
 CELERY_BEAT_SCHEDULE.update(
@@ -141,6 +143,12 @@ CELERY_BEAT_SCHEDULE.update(
         "action-items-jira-retries": {"task": "postmortems.tasks_items.sweep_jira_exports", "schedule": 60},
     }
 )
+
+# The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "warroom"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
