@@ -6,6 +6,7 @@ one WHERE clause, counts one aggregate, the page one slice with its owner and in
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
@@ -72,8 +73,6 @@ class TrackerFilter:
 
     def query_string(self, **override) -> str:
         """This filter as a query string (for the CSV link, sort and group links), with some values replaced."""
-        from urllib.parse import urlencode
-
         values = {
             "owner": self.owner,
             "service": self.service,

@@ -206,3 +206,21 @@ def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(jira, eager_ta
         response = client.post(f"/action-items/{item.pk}/jira/")
     assert response.status_code == 302
     assert f'<a href="{jira.url}/browse/OPS-7"><strong>OPS-7</strong></a>' in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_it_exports_a_postmortems_items_from_its_button(
+    jira, eager_tasks, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    postmortem = Postmortem.objects.create(incident=incident)
+    item = raise_item(incident, bob, postmortem=postmortem)
+    client = Client()
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/action-items/postmortem/{postmortem.pk}/jira/", {"next": f"/postmortems/{postmortem.pk}/"})
+    assert response.status_code == 302 and response["Location"] == f"/postmortems/{postmortem.pk}/"
+    item.refresh_from_db()
+    assert item.jira_key == "OPS-7"
+    response = client.post(f"/action-items/postmortem/{postmortem.pk}/jira/", follow=True)
+    assert "Every action item of this postmortem is already in Jira" in response.content.decode()
