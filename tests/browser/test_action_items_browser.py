@@ -53,3 +53,26 @@ def test_it_promotes_an_entry_and_closes_the_item_from_the_tracker(live_app, new
     page.get_by_role("heading", name="History").wait_for()
     assert "marked it done" in page.locator(".item-history").inner_text()
     screenshot(page, "action-item-page")
+
+
+def test_it_warns_of_a_recurrence_in_the_room_in_dark_mode(live_app, new_page, incident, alice, bob, checkout):
+    from postmortems import items
+
+    items.create_action_item(
+        incident,
+        actor=alice,
+        owner=bob,
+        title="Add a connection pool saturation alert",
+        type="detect",
+        description="On-call is paged when the pool is 90% used for 5 minutes.",
+    )
+    again = actions.declare_incident(actor=alice, title="Checkout 500s again", severity="SEV1", services=[checkout])
+    page = new_page(color_scheme="dark")
+    login(page, live_app.url, "alice", "pw-alice-123")
+    page.goto(f"{live_app.url}{again.get_absolute_url()}")
+    banner = page.get_by_role("note")
+    assert banner.inner_text().startswith(f"This may be a recurrence of {incident.ref} (Checkout returns 500); 1 action item still open")
+    screenshot(page, "action-item-recurrence-dark")
+    page.goto(f"{live_app.url}/action-items/?status=all")
+    assert page.locator("#item-counts").inner_text().split()[:2] == ["1", "open"]
+    screenshot(page, "action-item-tracker-dark")
