@@ -132,6 +132,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
+    "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
+    "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
 }
 # Action items (issue 7): tasks live outside <app>/tasks.py so they are imported explicitly.
 CELERY_IMPORTS = ["postmortems.tasks_items"]
@@ -192,6 +195,8 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
+    "DELIVERY_RETENTION_DAYS": 30,
     # Action items: days until due when no date is given, by the incident's severity ("default" for the rest).
     "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
     "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,

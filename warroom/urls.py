@@ -14,5 +14,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("action-items/", include("postmortems.urls_items")),
     path("api/v1/", api_urls()),
+    path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,78 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from . import ingest
+from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule
+
+
+class RoutingRuleInline(admin.TabularInline):
+    model = RoutingRule
+    extra = 0
+    fields = ["position", "matchers", "action", "severity", "service", "title_template", "commander"]
+
+
+@admin.register(Endpoint)
+class EndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "token_prefix", "service", "commander", "active", "created_at"]
+    list_filter = ["kind", "active"]
+    readonly_fields = ["token_prefix"]
+    inlines = [RoutingRuleInline]
+    actions = ["rotate_token"]
+
+    def save_model(self, request, obj, form, change):
+        token = obj.issue_token() if not obj.token_hash else None
+        super().save_model(request, obj, form, change)
+        if token:
+            self._show_url(request, obj, token)
+
+    @admin.action(description="Issue a new URL token (the old URL stops working)")
+    def rotate_token(self, request, queryset):
+        for endpoint in queryset:
+            token = endpoint.issue_token()
+            endpoint.save(update_fields=["token_prefix", "token_hash"])
+            self._show_url(request, endpoint, token)
+
+    def _show_url(self, request, endpoint, token):
+        url = Endpoint.url_for(endpoint.kind, token)
+        messages.warning(request, format_html("Webhook URL of “{}” (shown only now, copy it): <code>{}</code>", endpoint.name, url))
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "endpoint", "position", "severity", "service"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["pk", "endpoint", "received_at", "status", "attempts", "note"]
+    list_filter = ["status", "endpoint"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["process_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Process again (after fixing a rule, a service or the commander)")
+    def process_again(self, request, queryset):
+        for delivery in queryset.exclude(status="processed"):
+            ingest.retry_delivery(delivery)
+        messages.info(request, "Queued again; processed deliveries were left alone.")
+
+
+class AlertInline(admin.TabularInline):
+    model = Alert
+    extra = 0
+    can_delete = False
+    fields = ["name", "status", "fingerprint", "cycle", "starts_at", "ends_at", "last_seen_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AlertGroup)
+class AlertGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "endpoint", "incident", "created_at"]
+    list_filter = ["endpoint"]
+    readonly_fields = ["endpoint", "key_hash", "group_key", "incident", "truncated_alerts"]
+    inlines = [AlertInline]

@@ -1,0 +1,34 @@
+"""`manage.py create_endpoint <kind> <name>`: a webhook endpoint; prints its URL (the token is shown only once)."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents.models import Service
+from integrations.models import Endpoint, EndpointKind
+
+
+class Command(BaseCommand):
+    help = "Create a webhook endpoint for alerts or deploys and print its full URL."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=EndpointKind.values)
+        parser.add_argument("name")
+        parser.add_argument("--signing-secret", default="", help="HMAC-SHA256 secret (Grafana, Sentry, GitHub) or GitLab token")
+        parser.add_argument("--service", default="", help="slug of the service to use when the payload names none")
+        parser.add_argument("--commander", default="", help="username commanding incidents this endpoint declares")
+
+    def handle(self, *args, kind, name, signing_secret, service, commander, **options):
+        if Endpoint.objects.filter(name=name).exists():
+            raise CommandError(f"An endpoint named “{name}” exists already; choose another name.")
+        endpoint = Endpoint(kind=kind, name=name, signing_secret=signing_secret)
+        if service:
+            endpoint.service = Service.objects.filter(slug=service).first()
+            if endpoint.service is None:
+                raise CommandError(f"No service with slug “{service}”.")
+        if commander:
+            endpoint.commander = get_user_model().objects.filter(username=commander, is_active=True).first()
+            if endpoint.commander is None:
+                raise CommandError(f"No active user “{commander}”.")
+        token = endpoint.issue_token()
+        endpoint.save()
+        self.stdout.write(Endpoint.url_for(kind, token))

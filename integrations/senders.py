@@ -1,0 +1,15 @@
+"""The senders we read, one module each (integrations/<kind>.py); each reads its vendor's payload into integrations.events objects."""
+
+from . import alertmanager, datadog, deploys, generic, grafana, sentry
+
+PARSERS = {
+    "alertmanager": alertmanager.parse,
+    "grafana": grafana.parse,
+    "sentry": sentry.parse,
+    "datadog": datadog.parse,
+    "generic": generic.parse,
+    "deploy": deploys.parse,
+}
+
+#: Request headers kept with a delivery because the parser needs them (which event a sender sent).
+EVENT_HEADERS = ["X-GitHub-Event", "X-Gitlab-Event", "Sentry-Hook-Resource"]

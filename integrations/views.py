@@ -1,0 +1,57 @@
+"""Webhook receivers: `POST /hooks/<kind>/<token>`. Check, store, answer 202; a task does the rest.
+
+Every refusal is JSON `{"error": "..."}` and writes nothing: unknown token 404, bad signature 401,
+too large 413, not the JSON this kind expects 400.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import ingest, senders
+from .events import PayloadError
+from .models import Endpoint
+from .signatures import is_signed_correctly
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def hook(request, kind: str, token: str):
+    endpoint = Endpoint.objects.for_token(kind, token)
+    if endpoint is None:
+        return _error("No active webhook endpoint has this URL. Check the token, or create one: manage.py create_endpoint.", 404)
+    limit = settings.WARROOM["WEBHOOK_MAX_BYTES"]
+    if _int(request.headers.get("Content-Length")) > limit or len(body := request.body) > limit:
+        return _error(f"The payload is larger than {limit // 1024} KiB.", 413)
+    if endpoint.signing_secret and not is_signed_correctly(kind, endpoint.signing_secret, request.headers, body):
+        return _error("The signature does not match this endpoint's signing secret.", 401)
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        return _error(f"The body is not valid JSON: {error}.", 400)
+    if not isinstance(payload, dict):
+        return _error("The body must be a JSON object.", 400)
+    headers = {name: request.headers[name][:100] for name in senders.EVENT_HEADERS if name in request.headers}
+    try:
+        # Read now so a malformed payload is refused to its sender; the task reads it again.
+        senders.PARSERS[kind](payload, headers)
+    except PayloadError as error:
+        return _error(f"This is not a {endpoint.get_kind_display()} payload: {error}", 400)
+    delivery = ingest.receive_delivery(endpoint, body.decode(), headers)
+    return JsonResponse({"accepted": True, "delivery": delivery.pk}, status=202)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
