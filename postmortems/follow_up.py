@@ -112,7 +112,6 @@ def send_digest(owner_id: int, today: date) -> bool:
             _digest_into_rooms(owner, items, today)
     except IntegrityError:
         return False  # another sweeper sent this owner's digest for the week
-    notify.announce_digest(owner, summary + "\n" + "\n".join(lines))
     return True
 
 
@@ -134,6 +133,7 @@ def _digest_into_rooms(owner, items: list[ActionItem], today: date) -> None:
             body=body,
             metadata={"reminder": "digest", "owner": owner.get_username(), "items": [i.pk for i in group]},
         )
+        notify.announce(incident, body)
 
 
 # --- Jira export ----------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from incidents import actions
 from incidents.models import EntryKind, TimelineEntry
 from postmortems import follow_up, items, tasks_items
 from postmortems.models import ActionItem, OwnerDigest
+from tests.action_items.conftest import GOOD
+from tests.action_items.jira_server import FakeJira
 from tests.conftest import require_services
-from tests.postmortems.conftest import GOOD
-from tests.postmortems.jira_server import FakeJira
 
 pytestmark = [pytest.mark.integration, require_services("DATABASE_URL")]
 TODAY = timezone.localdate()
