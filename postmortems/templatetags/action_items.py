@@ -2,6 +2,7 @@
 form for the postmortem editor. Each loads its data in a constant number of queries."""
 
 from django import template
+from django.conf import settings
 
 from ..forms_items import ActionItemForm
 from ..smart import default_due_date
@@ -27,4 +28,22 @@ def action_item_form(context, incident, postmortem=None):
         initial["postmortem"] = postmortem.pk
     if request is not None and request.user.is_authenticated:
         initial["owner"] = request.user.pk
-    return {"incident": incident, "item_form": ActionItemForm(initial=initial), "request": request, "csrf_token": context.get("csrf_token")}
+    return {
+        "incident": incident,
+        "item_form": ActionItemForm(initial=initial),
+        "next": request.get_full_path() if request is not None else "",  # without JavaScript, back to the editor
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("postmortems/_postmortem_jira.html", takes_context=True)
+def postmortem_jira_export(context, postmortem):
+    """`{% postmortem_jira_export postmortem %}`: one button sending every item of the postmortem to Jira."""
+    request = context.get("request")
+    return {
+        "postmortem": postmortem,
+        "jira_enabled": bool(settings.JIRA["BASE_URL"] and settings.JIRA["PROJECT_KEY"]),
+        "next": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }

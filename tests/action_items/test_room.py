@@ -120,7 +120,7 @@ def test_it_gives_the_postmortem_editor_a_form_for_its_incident(incident, alice,
     from postmortems.models import Postmortem
 
     postmortem = Postmortem.objects.create(incident=incident)
-    request = rf.get("/")
+    request = rf.get("/postmortems/7/edit/")
     request.user = alice
     html = Template("{% load action_items %}{% action_item_form incident postmortem %}").render(
         Context({"incident": incident, "postmortem": postmortem, "request": request})
@@ -128,6 +128,22 @@ def test_it_gives_the_postmortem_editor_a_form_for_its_incident(incident, alice,
     assert 'id="action-item-form"' in html and 'action="/action-items/new/"' in html
     assert f'name="postmortem" value="{postmortem.pk}"' in html and f'name="incident" value="{incident.pk}"' in html
     assert f'<option value="{alice.pk}" selected>' in html
+    assert '<input type="hidden" name="next" value="/postmortems/7/edit/">' in html
+
+
+def test_it_gives_the_postmortem_editor_a_jira_button_when_jira_is_configured(incident, alice, rf, settings):
+    from django.template import Context, Template
+
+    from postmortems.models import Postmortem
+
+    postmortem = Postmortem.objects.create(incident=incident)
+    template = Template("{% load action_items %}{% postmortem_jira_export postmortem %}")
+    context = {"postmortem": postmortem, "request": rf.get("/postmortems/7/edit/")}
+    settings.JIRA = {**settings.JIRA, "BASE_URL": "", "PROJECT_KEY": ""}
+    assert "<form" not in template.render(Context(context))
+    settings.JIRA = {**settings.JIRA, "BASE_URL": "https://jira.example", "PROJECT_KEY": "OPS"}
+    html = template.render(Context(context))
+    assert f'action="/action-items/postmortem/{postmortem.pk}/jira/"' in html and "Send action items to Jira" in html
 
 
 def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alice, bob):
