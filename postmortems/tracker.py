@@ -143,7 +143,8 @@ def recurrence_for(incident: Incident) -> list[dict]:
 
 def room_items_context(incident: Incident, today: date | None = None) -> dict:
     """The room's action-item panel: this incident's items and any recurrence, in two queries."""
-    items = list(incident.action_items.select_related("owner").order_by("status", "due_date", "pk"))
+    items = list(incident.action_items.select_related("owner").order_by("due_date", "pk"))
+    items.sort(key=lambda i: not i.is_open)  # open ones first, each group by due date (the sort is stable)
     today = today or timezone.localdate()
     return {
         "incident": incident,

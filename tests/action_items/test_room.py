@@ -1,6 +1,7 @@
 """Action items in the war room: promote an entry in two clicks, see the incident's items, live."""
 
 import asyncio
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -156,3 +157,14 @@ def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alic
     item = ActionItem.objects.get()
     assert item.postmortem == postmortem
     assert "from the postmortem" in incident.entries.last().body
+
+
+def test_it_lists_open_items_first_in_the_room(incident, alice, bob, raise_item):
+    from postmortems import items
+    from postmortems.tracker import room_items_context
+
+    done = raise_item(incident, bob, title="Fix the retry storm")
+    items.update_action_item(done, actor=alice, status="done")
+    later = raise_item(incident, bob, title="Document the failover", due_date=done.due_date + timedelta(days=5))
+    sooner = raise_item(incident, bob, title="Tune the pool", due_date=done.due_date + timedelta(days=1))
+    assert [i.pk for i in room_items_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
