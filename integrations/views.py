@@ -1,7 +1,7 @@
 """Webhook receivers: `POST /hooks/<kind>/<token>`. Check, store, answer 202; a task does the rest.
 
 Every refusal is JSON `{"error": "..."}` and writes nothing: unknown token 404, bad signature 401,
-too large 413, not the JSON this kind expects 400.
+too large or not the JSON this kind expects 400 (with the reason).
 """
 
 import json
@@ -31,7 +31,7 @@ def hook(request, kind: str, token: str):
         return _error("No active webhook endpoint has this URL. Check the token, or create one: manage.py create_endpoint.", 404)
     limit = settings.WARROOM["WEBHOOK_MAX_BYTES"]
     if _int(request.headers.get("Content-Length")) > limit or len(body := request.body) > limit:
-        return _error(f"The payload is larger than {limit // 1024} KiB.", 413)
+        return _error(f"The payload is larger than {limit // 1024} KiB; nothing was stored.", 400)
     if endpoint.signing_secret and not is_signed_correctly(kind, endpoint.signing_secret, request.headers, body):
         return _error("The signature does not match this endpoint's signing secret.", 401)
     try:

@@ -87,13 +87,13 @@ def test_it_answers_400_with_a_message_to_a_malformed_payload(make_endpoint, sen
     assert not Delivery.objects.exists()
 
 
-def test_it_answers_413_to_a_payload_over_the_size_limit(make_endpoint, sender, settings):
+def test_it_answers_400_to_a_payload_over_the_size_limit(make_endpoint, sender, settings):
     settings.WARROOM = {**settings.WARROOM, "WEBHOOK_MAX_BYTES": 2048}
     _, path = make_endpoint("alertmanager")
     big = payload("alertmanager-firing")
     big["commonAnnotations"]["description"] = "x" * 4096
     response = sender.post(path, big)
-    assert response.status_code == 413
+    assert response.status_code == 400
     assert "larger than 2 KiB" in response.json()["error"]
     assert not Delivery.objects.exists()
 
