@@ -105,7 +105,7 @@ def tracker_csv(request):
             yield writer.writerow(
                 [
                     item.ref,
-                    item.title,
+                    _cell(item.title),
                     item.incident.ref,
                     item.owner.get_username(),
                     item.due_date.isoformat(),
@@ -115,7 +115,7 @@ def tracker_csv(request):
                     "yes" if item.is_overdue(today) else "",
                     item.jira_key,
                     settings.SITE_URL + item.get_absolute_url(),
-                    item.description,
+                    _cell(item.description),
                 ]
             )
 
@@ -283,6 +283,11 @@ def export_postmortem_to_jira(request, postmortem_pk):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect(f"/action-items/?incident={incident.pk}&status=all")
+
+
+def _cell(text: str) -> str:
+    """User text in a CSV cell: a leading =, +, - or @ would run as a formula in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _int(value) -> int | None:

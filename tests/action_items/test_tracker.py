@@ -98,6 +98,13 @@ def test_it_exports_the_current_filter_as_csv(board, alice):
     assert rows[1]["done_when"] == "On-call is paged within 5 minutes when the 5xx rate passes 2%."
 
 
+def test_it_keeps_spreadsheet_formulas_out_of_the_csv(incident, alice, bob, raise_item):
+    raise_item(incident, bob, description="=HYPERLINK(\"http://evil.example\")  is what done looks like")
+    response = signed_in(alice).get("/action-items/export.csv")
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["done_when"].startswith("'=HYPERLINK(")
+
+
 def test_it_changes_status_inline_and_answers_with_the_row_and_counts(item, alice):
     page_url = "http://testserver/action-items/?owner=bob"
     response = signed_in(alice).post(
