@@ -24,6 +24,14 @@ STATUS_FILTERS: dict[str, list[str] | None] = {
     "closed": [ActionItem.State.DONE, ActionItem.State.WONT_DO],
     "all": None,
 }
+STATUS_LABELS = {
+    "open": "Open or in progress",
+    "in_progress": "In progress",
+    "done": "Done",
+    "wont_do": "Won't do",
+    "closed": "Closed (done or won't do)",
+    "all": "All",
+}
 SORTS = {"due": ["due_date", "pk"], "priority": ["priority", "due_date", "pk"], "newest": ["-created_at", "-pk"]}
 _TRUE = {"1", "true", "yes", "on"}
 

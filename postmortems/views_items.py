@@ -28,7 +28,7 @@ from . import follow_up, items
 from .forms_items import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
 from .models import ActionItem, Postmortem
 from .smart import default_due_date
-from .tracker import STATUS_FILTERS, TrackerFilter, filtered_items, render_room_items_oob, tracker_counts
+from .tracker import STATUS_LABELS, TrackerFilter, filtered_items, render_room_items_oob, tracker_counts
 
 CSV_COLUMNS = ["ref", "title", "incident", "owner", "due_date", "priority", "type", "status", "overdue", "jira_key", "url", "done_when"]
 
@@ -65,7 +65,7 @@ def tracker(request):
             "today": today,
             "owners": active_users(),
             "services": Service.objects.all(),
-            "statuses": list(STATUS_FILTERS),
+            "statuses": STATUS_LABELS.items(),
             "types": ActionItem.Type.choices,
             "states": ActionItem.State.choices,
             "can_write": can_write(request.user),

@@ -76,6 +76,12 @@ def test_it_filters_by_incident_number_with_or_without_the_prefix(board, alice, 
     assert "is not an incident number" in client.get("/action-items/?incident=twelve").content.decode()
 
 
+def test_it_names_the_status_filters_in_words(board, alice):
+    html = signed_in(alice).get("/action-items/?status=in_progress").content.decode()
+    assert '<option value="in_progress" selected>In progress</option>' in html
+    assert '<option value="closed" >Closed (done or won&#x27;t do)</option>' in html
+
+
 def test_it_groups_by_owner(board, alice):
     response = signed_in(alice).get("/action-items/?group=owner&status=all")
     assert [i.owner.username for i in response.context["page"].object_list] == ["alice", "bob", "bob", "carol", "carol"]
