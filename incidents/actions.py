@@ -237,6 +237,8 @@ _STATUS_SENTENCES = {
 
 def change_status(incident: Incident, *, status: str, actor, note: str = "") -> Incident:
     """Move the incident through its lifecycle; the first move to mitigated/resolved stamps the time."""
+    from . import comms  # update cadence: nothing due once resolved (comms imports this module)
+
     status = _clean_choice(status, Status, field="status", label="status")
     note = _clean_text(note, field="note", label="The note", max_length=_limits()[1], required=False)
     with transaction.atomic():
@@ -266,6 +268,7 @@ def change_status(incident: Incident, *, status: str, actor, note: str = "") -> 
             body += f"\n\n{note}"
         record(incident, kind=EntryKind.STATUS, body=body, actor=actor, metadata={"from": previous.value, "to": status.value})
         broadcast.incident_on_commit(incident)
+        comms.after_status_change(incident, previous)
         if status == Status.RESOLVED:
             _on_resolved(incident)
     return incident
@@ -283,6 +286,8 @@ def _on_resolved(incident: Incident) -> None:
 
 
 def change_severity(incident: Incident, *, severity: str, actor, reason: str = "") -> Incident:
+    from . import comms  # the update cadence follows the severity (comms imports this module)
+
     severity = _clean_choice(severity, Severity, field="severity", label="severity")
     reason = _clean_text(reason, field="reason", label="The reason", max_length=_limits()[1], required=False)
     with transaction.atomic():
@@ -298,6 +303,7 @@ def change_severity(incident: Incident, *, severity: str, actor, reason: str = "
             body += f" Reason: {reason}"
         record(incident, kind=EntryKind.SEVERITY, body=body, actor=actor, metadata={"from": previous.value, "to": severity.value})
         broadcast.incident_on_commit(incident)
+        comms.after_severity_change(incident)
     return incident
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, Incident, RoleAssignment, Service, TimelineEntry
+from .models import ApiToken, Incident, RoleAssignment, Service, StatusUpdate, TimelineEntry
 
 
 @admin.register(Service)
@@ -63,3 +63,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are issued with `manage.py issue_api_token`, which shows the secret once
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    """Read-only: updates change only through incidents/comms.py (post, approve)."""
+
+    list_display = ["incident", "audience", "state", "public_state", "author", "published_at"]
+    list_filter = ["audience", "state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

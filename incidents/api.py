@@ -47,6 +47,8 @@ class IncidentOut(Schema):
     acknowledged_at: datetime | None
     mitigated_at: datetime | None
     resolved_at: datetime | None
+    update_cadence_minutes: int | None = Field(None, description="this incident's override; null = the severity's default")
+    next_update_due_at: datetime | None
     url: str
 
 
@@ -117,6 +119,8 @@ def incident_json(request, incident: Incident) -> dict:
         "acknowledged_at": incident.acknowledged_at,
         "mitigated_at": incident.mitigated_at,
         "resolved_at": incident.resolved_at,
+        "update_cadence_minutes": incident.update_cadence_minutes,
+        "next_update_due_at": incident.next_update_due_at,
         "url": request.build_absolute_uri(incident.get_absolute_url()),
     }
 

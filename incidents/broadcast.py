@@ -44,7 +44,10 @@ def send_entry(entry_id: int) -> None:
     if entry is None:
         return
     html = render_to_string("incidents/room.html#entry-oob", {"entry": entry})
-    group_send(entry.incident_id, {"type": "room.entry", "entry_id": entry.pk, "html": html})
+    # The incident's entry before this one: a socket that never got it knows it missed something.
+    earlier = TimelineEntry.objects.filter(incident_id=entry.incident_id, pk__lt=entry.pk).order_by("-pk")
+    previous_id = earlier.values_list("pk", flat=True).first()
+    group_send(entry.incident_id, {"type": "room.entry", "entry_id": entry.pk, "previous_id": previous_id, "html": html})
 
 
 def send_incident(incident_id: int) -> None:

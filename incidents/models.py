@@ -95,6 +95,7 @@ class EntryKind(models.TextChoices):
     ALERT = "alert", "Alert"
     DEPLOY = "deploy", "Deploy"
     SYSTEM = "system", "System"
+    POSTMORTEM = "postmortem", "Postmortem"
     ACTION_ITEM = "action_item", "Action item"
 
 
@@ -143,6 +144,14 @@ class Incident(models.Model):
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Update cadence (incidents/comms.py): the promise of the next status update, and the sweeper's claims.
+    update_cadence_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="minutes between status updates; empty = the severity's default"
+    )
+    next_update_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_for_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_for_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -151,6 +160,10 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="incident_severity_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="incident_status_valid"),
+            models.CheckConstraint(
+                condition=Q(update_cadence_minutes__isnull=True) | Q(update_cadence_minutes__gte=1, update_cadence_minutes__lte=240),
+                name="incident_update_cadence_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,3 +336,97 @@ class FlagChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.flag}={'on' if self.enabled else 'off'}"
+
+
+class Audience(models.TextChoices):
+    INTERNAL = "internal", "Internal"
+    EXTERNAL = "external", "External (status page)"
+
+
+class PublicState(models.TextChoices):
+    """Status-page words: what customers read, never the room's internal lifecycle."""
+
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ComponentState(models.TextChoices):
+    OPERATIONAL = "operational", "Operational"
+    DEGRADED = "degraded_performance", "Degraded performance"
+    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
+    MAJOR_OUTAGE = "major_outage", "Major outage"
+
+
+class StatusUpdate(models.Model):
+    """A structured update: current status, actions taken, next steps, and the time of the next one.
+
+    Internal updates publish at once; external ones are drafts until the IC or the Comms Lead approves.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="status_updates")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    state = models.CharField(max_length=10, choices=State.choices)
+    headline = models.CharField(max_length=200, blank=True, help_text="external only: the status page's title")
+    public_state = models.CharField(max_length=20, choices=PublicState.choices, blank=True)
+    component_state = models.CharField(max_length=30, choices=ComponentState.choices, blank=True)
+    status = models.TextField("current status")
+    actions = models.TextField("actions taken", blank=True)
+    next_steps = models.TextField(blank=True)
+    html = models.TextField(editable=False)
+    next_update_in_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The promise this update answered (the incident's due time when it was published) and the one it made.
+    answered_due_at = models.DateTimeField(null=True, blank=True)
+    next_update_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["incident", "audience", "state"], name="update_incident_audience_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(audience__in=Audience.values), name="update_audience_valid"),
+            models.CheckConstraint(
+                condition=Q(state="draft", published_at__isnull=True) | Q(state="published", published_at__isnull=False),
+                name="update_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"INC-{self.incident_id} {self.audience} update #{self.pk}"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Kept its predecessor's promise? None when nothing was promised (the first update, SEV4-5)."""
+        if self.published_at is None or self.answered_due_at is None:
+            return None
+        return self.published_at <= self.answered_due_at
+class RoomPresence(models.Model):
+    """One open war-room socket: who has the room open right now, across every server process.
+
+    Not part of the record (no timeline entry): a row lives as long as its socket. Each server process
+    stamps `seen_at` on its own rows, so rows left behind by a crashed process age out.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    server = models.CharField(max_length=100)
+    connected_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["incident", "seen_at"], name="presence_incident_seen_idx"),
+            models.Index(fields=["server"], name="presence_server_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.incident_id} ({self.channel_name})"

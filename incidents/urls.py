@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_comms
 
 app_name = "incidents"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/roles/<str:role>/relieve/", views.relieve_role, name="relieve_role"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/severity/", views.change_severity, name="change_severity"),
+    path("<int:pk>/updates/", views_comms.post_update, name="post_update"),
+    path("<int:pk>/updates/<int:update_id>/approve/", views_comms.approve_update, name="approve_update"),
+    path("<int:pk>/cadence/", views_comms.set_cadence, name="set_cadence"),
+    path("<int:pk>/summary/", views_comms.executive_summary, name="executive_summary"),
 ]

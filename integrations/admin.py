@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from . import ingest
-from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule
+from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -76,3 +76,16 @@ class AlertGroupAdmin(admin.ModelAdmin):
     list_filter = ["endpoint"]
     readonly_fields = ["endpoint", "key_hash", "group_key", "incident", "truncated_alerts"]
     inlines = [AlertInline]
+
+
+
+@admin.register(SlackWebhook)
+class SlackWebhookAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "created_at"]
+
+
+@admin.register(SlackDelivery)
+class SlackDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["incident", "event", "state", "attempts", "last_error", "created_at", "delivered_at"]
+    list_filter = ["state", "event"]
+    readonly_fields = [f.name for f in SlackDelivery._meta.fields]

@@ -4,6 +4,8 @@ Alerts and deploys arrive at `POST /hooks/<kind>/<token>`; each delivery is stor
 once, and ingested by a task (integrations/ingest.py). Alerts are grouped as their sender groups them
 (Alertmanager's groupKey, Sentry's issue id, Datadog's cycle key) and matched by fingerprint, so a
 repeated delivery changes nothing. Only integrations/ingest.py writes alerts and groups.
+
+Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent (SlackDelivery).
 """
 
 import hashlib
@@ -13,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -232,3 +235,51 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} [{self.status}]"
+
+
+# --- out: Slack notifications ---------------------------------------------------------------------
+
+
+class SlackWebhook(models.Model):
+    """An incoming-webhook URL that receives declare / update / reminder / resolve messages.
+
+    The env variable SLACK_WEBHOOK_URL adds one more without the admin.
+    """
+
+    name = models.CharField(max_length=100, help_text="e.g. #incidents")
+    url = models.URLField(max_length=500, help_text="https://hooks.slack.com/services/…")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlackDelivery(models.Model):
+    """One message to one webhook. The task re-reads it; a sent delivery is never posted again."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="slack_deliveries")
+    event = models.CharField(max_length=20, help_text="declare, update, reminder, resolve")
+    url = models.URLField(max_length=500)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name_plural = "Slack deliveries"
+        constraints = [models.CheckConstraint(condition=Q(state__in=["pending", "sent", "failed"]), name="slack_delivery_state_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.event} for INC-{self.incident_id} ({self.state})"

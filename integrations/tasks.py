@@ -1,12 +1,14 @@
-"""Background work of the integrations: ingest deliveries, retry the stuck ones, purge old ones."""
+"""Background work of the integrations: ingest deliveries, retry the stuck ones, purge old ones; post to Slack
+(retried with exponential back-off; the last failure is told to the room)."""
 
 from datetime import timedelta
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.utils import timezone
 
-from . import ingest
+from . import ingest, slack
 from .models import Delivery
 
 
@@ -31,3 +33,25 @@ def purge_old_deliveries() -> int:
     cutoff = timezone.now() - timedelta(days=settings.WARROOM["DELIVERY_RETENTION_DAYS"])
     deleted, _ = Delivery.objects.filter(received_at__lt=cutoff).delete()
     return deleted
+
+
+
+class SlackTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Called once, after the last retry: record the failure in the room instead of raising anywhere.
+        slack.give_up(args[0] if args else kwargs["delivery_id"], error=str(exc))
+
+
+@shared_task(
+    base=SlackTask,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(slack.SlackDeliveryError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=False,
+    max_retries=settings.SLACK_MAX_RETRIES,
+)
+def deliver_slack(delivery_id: int) -> None:
+    """Post one Slack message; safe to run twice (a sent delivery is skipped)."""
+    slack.deliver(delivery_id)

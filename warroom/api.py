@@ -84,8 +84,14 @@ def urls():
 
 def _mount_routers() -> None:
     from incidents.api import router as incidents_router
+    from incidents.api_comms import router as comms_router
 
     api.add_router("/", incidents_router)
+    api.add_router("/", comms_router)
+
+    from postmortems.api import router as postmortems_router
+
+    api.add_router("/", postmortems_router)
 
     from postmortems.api_items import router as action_items_router
 

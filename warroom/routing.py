@@ -1,3 +1,12 @@
-"""WebSocket routes. The live room consumer lives in incidents/consumers.py."""
+"""WebSocket routes: the live war room (incidents/consumers.py), behind session and bearer-token auth."""
 
-websocket_urlpatterns: list = []
+from channels.routing import URLRouter
+from django.urls import path
+
+from incidents.consumers import RoomConsumer, auth_stack
+
+websocket_urlpatterns: list = [
+    path("ws/incidents/<int:pk>/", RoomConsumer.as_asgi()),
+]
+
+websocket_application = auth_stack(URLRouter(websocket_urlpatterns))

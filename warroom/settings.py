@@ -132,9 +132,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    "postmortem-review-reminders": {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0},
     # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
     "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
     "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
+    # Overdue status updates: the sweeper reads Incident.next_update_due_at (incidents/tasks.py).
+    "update-reminders": {"task": "incidents.tasks.sweep_update_reminders", "schedule": 30.0},
 }
 # Action items (issue 7): tasks live outside <app>/tasks.py so they are imported explicitly.
 CELERY_IMPORTS = ["postmortems.tasks_items"]
@@ -195,8 +198,16 @@ WARROOM = {
     "TITLE_MAX_LENGTH": 200,
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
+    "REVIEW_BUSINESS_DAYS_MINOR": 10,  # postmortem review deadline for SEV3-5 (SEV1: 3 days, SEV2: 5 business days)
+    "POSTMORTEM_MAX_LENGTH": 200_000,
     "WEBHOOK_MAX_BYTES": 512 * 1024,  # an Alertmanager group of a few hundred alerts fits
     "DELIVERY_RETENTION_DAYS": 30,
+    # Minutes between status updates per severity (None: on change only). Env: UPDATE_CADENCE="SEV1=15,SEV2=30,...".
+    "UPDATE_CADENCE_MINUTES": {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": None, "SEV5": None},
+    # An overdue update reminds the Comms Lead first, then the IC this many minutes later.
+    "REMINDER_ESCALATION_MINUTES": int(os.environ.get("REMINDER_ESCALATION_MINUTES", "10")),
+    # Resolved incidents stay on the public status page this long.
+    "STATUS_PAGE_RECENT_DAYS": int(os.environ.get("STATUS_PAGE_RECENT_DAYS", "7")),
     # Action items: days until due when no date is given, by the incident's severity ("default" for the rest).
     "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
     "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,
@@ -213,3 +224,12 @@ JIRA = {
     "TIMEOUT": float(os.environ.get("JIRA_TIMEOUT", "10")),
     "MAX_ATTEMPTS": int(os.environ.get("JIRA_MAX_ATTEMPTS", "8")),
 }
+for _pair in filter(None, os.environ.get("UPDATE_CADENCE", "").split(",")):
+    _sev, _, _minutes = _pair.partition("=")
+    WARROOM["UPDATE_CADENCE_MINUTES"][_sev.strip().upper()] = int(_minutes) if _minutes.strip() not in ("", "0", "none") else None
+
+# --- Outbound notifications -------------------------------------------------------------------
+# Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
+SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
+SLACK_MAX_RETRIES = int(os.environ.get("SLACK_MAX_RETRIES", "5"))

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from incidents.views_comms import status_page
+
 from . import health
 from .api import urls as api_urls
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("incidents/", include("incidents.urls")),
+    path("status/", status_page, name="status_page"),
+    path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("postmortems.urls_items")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),

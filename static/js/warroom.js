@@ -92,3 +92,11 @@
     if (document.getElementById("timeline")) window.scrollTo(0, document.body.scrollHeight);
   });
 })();
+
+// Postmortem editor: a refused stale save (409) still shows its answer, which keeps both texts on screen.
+document.addEventListener("htmx:beforeSwap", function (evt) {
+  if (evt.detail.xhr && evt.detail.xhr.status === 409 && evt.detail.elt && evt.detail.elt.closest("#pm-form, #pm-conflict")) {
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+  }
+});
