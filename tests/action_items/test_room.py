@@ -168,3 +168,17 @@ def test_it_lists_open_items_first_in_the_room(incident, alice, bob, raise_item)
     later = raise_item(incident, bob, title="Document the failover", due_date=done.due_date + timedelta(days=5))
     sooner = raise_item(incident, bob, title="Tune the pool", due_date=done.due_date + timedelta(days=1))
     assert [i.pk for i in room_items_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
+
+
+def test_it_puts_the_form_in_the_postmortem_editor(incident, alice, bob, django_capture_on_commit_callbacks):
+    from postmortems.models import Postmortem
+
+    Postmortem.objects.create(incident=incident)
+    client = signed_in(alice)
+    html = client.get(f"/incidents/{incident.pk}/postmortem/").content.decode()
+    assert 'id="action-item-form"' in html and f'name="next" value="/incidents/{incident.pk}/postmortem/"' in html
+    postmortem = Postmortem.objects.get(incident=incident)
+    form = {"incident": incident.pk, "postmortem": postmortem.pk, "owner": bob.pk, "next": f"/incidents/{incident.pk}/postmortem/", **GOOD}
+    response = client.post("/action-items/new/", form)
+    assert response["Location"] == f"/incidents/{incident.pk}/postmortem/"
+    assert GOOD["title"] in client.get(response["Location"]).content.decode()

@@ -105,7 +105,7 @@ def test_it_exports_the_current_filter_as_csv(board, alice):
 
 
 def test_it_keeps_spreadsheet_formulas_out_of_the_csv(incident, alice, bob, raise_item):
-    raise_item(incident, bob, description="=HYPERLINK(\"http://evil.example\")  is what done looks like")
+    raise_item(incident, bob, description='=HYPERLINK("http://evil.example")  is what done looks like')
     response = signed_in(alice).get("/action-items/export.csv")
     row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert row["done_when"].startswith("'=HYPERLINK(")
