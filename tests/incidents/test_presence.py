@@ -24,7 +24,7 @@ def test_it_shows_presence_in_the_room_with_few_queries(client, incident, alice,
     for n in range(30):
         actions.post_entry(incident, kind="note", body=f"note {n}", actor=bob)
     client.force_login(alice)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         page = client.get(f"/incidents/{incident.pk}/")
     html = page.content.decode()
     for name in ["alice", "bob", "carol"]:

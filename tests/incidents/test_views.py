@@ -98,7 +98,7 @@ def test_the_room_costs_the_same_queries_with_many_entries(alice_client, inciden
     TimelineEntry.objects.bulk_create(
         TimelineEntry(incident=incident, kind="note", actor=alice, body=f"n{n}", html=f"<p>n{n}</p>") for n in range(400)
     )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         page = alice_client.get(f"/incidents/{incident.pk}/").content.decode()
     assert page.count('class="entry ') == 100 and "Load older entries" in page
 
