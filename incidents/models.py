@@ -101,6 +101,7 @@ class EntryKind(models.TextChoices):
     BRIEFING = "briefing", "Hand-off briefing"
     LIFECYCLE = "lifecycle", "Timestamp correction"
     POSTMORTEM = "postmortem", "Postmortem"
+    ACTION_ITEM = "action_item", "Action item"
 
 
 POSTABLE_KINDS = [EntryKind.NOTE, EntryKind.FINDING, EntryKind.DECISION, EntryKind.ACTION]

@@ -95,5 +95,9 @@ def _mount_routers() -> None:
 
     api.add_router("/", postmortems_router)
 
+    from postmortems.api_items import router as action_items_router
+
+    api.add_router("/", action_items_router)
+
 
 _mount_routers()

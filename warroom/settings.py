@@ -142,6 +142,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     # IC rotation after 4 hours and expired decision time-boxes (incidents/restore_reminders.py).
     "restore-reminders": {"task": "incidents.tasks.sweep_restore_reminders", "schedule": 60.0},
 }
+# Action items (issue 7): tasks live outside <app>/tasks.py so they are imported explicitly.
+CELERY_IMPORTS = ["postmortems.tasks_items"]
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Each sweeper claims rows with a stamped column, so running it often (or twice) still sends once.
+        "action-items-overdue-reminders": {"task": "postmortems.tasks_items.sweep_overdue_reminders", "schedule": 15 * 60},
+        "action-items-weekly-digest": {"task": "postmortems.tasks_items.sweep_weekly_digests", "schedule": 60 * 60},
+        "action-items-jira-retries": {"task": "postmortems.tasks_items.sweep_jira_exports", "schedule": 60},
+    }
+)
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
 if REDIS_URL:
@@ -203,6 +213,21 @@ WARROOM = {
     "REMINDER_ESCALATION_MINUTES": int(os.environ.get("REMINDER_ESCALATION_MINUTES", "10")),
     # Resolved incidents stay on the public status page this long.
     "STATUS_PAGE_RECENT_DAYS": int(os.environ.get("STATUS_PAGE_RECENT_DAYS", "7")),
+    # Action items: days until due when no date is given, by the incident's severity ("default" for the rest).
+    "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
+    "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,
+    "ACTION_ITEM_DIGEST_WEEKDAY": 0,  # Monday (0) .. Sunday (6): the first sweep on or after it sends the week's digest
+}
+
+# --- Jira (action item export): unset JIRA_BASE_URL disables the export -------------------------
+JIRA = {
+    "BASE_URL": os.environ.get("JIRA_BASE_URL", "").rstrip("/"),
+    "PROJECT_KEY": os.environ.get("JIRA_PROJECT_KEY", ""),
+    "ISSUE_TYPE": os.environ.get("JIRA_ISSUE_TYPE", "Task"),
+    "EMAIL": os.environ.get("JIRA_EMAIL", ""),  # with API_TOKEN: Jira Cloud basic auth; without: bearer (Data Center PAT)
+    "API_TOKEN": os.environ.get("JIRA_API_TOKEN", ""),
+    "TIMEOUT": float(os.environ.get("JIRA_TIMEOUT", "10")),
+    "MAX_ATTEMPTS": int(os.environ.get("JIRA_MAX_ATTEMPTS", "8")),
 }
 for _pair in filter(None, os.environ.get("UPDATE_CADENCE", "").split(",")):
     _sev, _, _minutes = _pair.partition("=")

@@ -67,7 +67,7 @@ def test_it_renders_the_editor_with_a_constant_number_of_queries(client, postmor
     for n in range(20):
         actions.add_factor(postmortem, text=f"Condition {n}", actor=alice)
     client.force_login(bob)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("postmortems:editor", args=[postmortem.incident_id]))
     assert response.status_code == 200
     assert "Condition 19" in response.content.decode()
