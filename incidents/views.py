@@ -48,6 +48,9 @@ def room_panels_context(incident: Incident) -> dict:
 
     return {
         **panel_context(incident, holders),
+        # The newest entry this rendering has seen: the page drops a panel older than the one it shows,
+        # whichever path (htmx answer, live push, resume snapshot) brings them and in whatever order.
+        "as_of": TimelineEntry.objects.filter(incident_id=incident.pk).order_by("-pk").values_list("pk", flat=True).first() or 0,
         "incident": incident,
         "roles": roles,
         "commander": commander.user if commander else None,

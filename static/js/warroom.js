@@ -58,8 +58,20 @@
     if (nearBottom) window.scrollTo(0, document.body.scrollHeight);
   }
 
+  // A panel carries the newest entry id its rendering had seen. Every change writes an entry, so a
+  // panel no newer than the one shown changes nothing: skip it (and keep what the user is typing).
+  function isStale(fragment, target) {
+    var incoming = fragment && fragment.querySelector ? fragment.querySelector("[data-as-of]") : null;
+    if (!incoming || !target.hasAttribute("data-as-of")) return false;
+    return parseInt(incoming.getAttribute("data-as-of"), 10) <= parseInt(target.getAttribute("data-as-of"), 10);
+  }
+  window.warroomIsStale = isStale;
+
   document.addEventListener("htmx:oobBeforeSwap", function (evt) {
-    if (evt.detail.target && evt.detail.target.id === "timeline") placeEntries(evt.detail.fragment, evt.detail.target);
+    var target = evt.detail.target;
+    if (!target) return;
+    if (target.id === "timeline") placeEntries(evt.detail.fragment, target);
+    else if (isStale(evt.detail.fragment, target)) evt.detail.shouldSwap = false;
   });
   document.addEventListener("htmx:oobAfterSwap", function (evt) {
     if (evt.detail.target && evt.detail.target.id === "timeline") followTimeline();
