@@ -125,7 +125,7 @@ def room(request, pk):
 def older_entries(request, pk):
     """The page of entries before `before`, for the "load older" control at the top of the timeline."""
     incident = get_incident_for_user(request.user, pk)
-    before = _int(request.GET.get("before"))
+    before = parse_int(request.GET.get("before"))
     entries = incident.entries.select_related("actor").order_by("-pk")
     if before:
         entries = entries.filter(pk__lt=before)
@@ -150,12 +150,12 @@ def post_entry(request, pk):
         return redirect(incident)
     html = render_to_string("incidents/room.html#composer", {"incident": incident, "entry_form": form, "can_write": True}, request)
     status = 200 if not form.errors else 422
-    return _with_catch_up(request, incident, html, status=status)
+    return with_catch_up(request, incident, html, status=status)
 
 
 @require_POST
 def assign_role(request, pk):
-    return _room_control(
+    return room_control(
         request, pk, RoleForm, lambda incident, data: actions.assign_role(incident, role=data["role"], user=data["user"], actor=request.user)
     )
 
@@ -168,42 +168,42 @@ def relieve_role(request, pk, role):
         actions.relieve_role(incident, role=role, actor=request.user)
     except actions.ActionError as e:
         error = e.message
-    return _room_answer(request, incident, error)
+    return room_answer(request, incident, error)
 
 
 @require_POST
 def change_status(request, pk):
-    return _room_control(
+    return room_control(
         request, pk, StatusForm, lambda incident, data: actions.change_status(incident, status=data["status"], actor=request.user)
     )
 
 
 @require_POST
 def change_severity(request, pk):
-    return _room_control(
+    return room_control(
         request, pk, SeverityForm, lambda incident, data: actions.change_severity(incident, severity=data["severity"], actor=request.user)
     )
 
 
-# --- helpers --------------------------------------------------------------------------------------
+# --- room answers, shared by every feature's room controls (views_restore, views_comms, views_items) ---
 
 
-def _room_control(request, pk, form_class, perform) -> HttpResponse:
+def room_control(request, pk, form_class, perform) -> HttpResponse:
     """A room control: check access, parse the form, run the action, answer with the panels."""
     incident = get_incident_for_user(request.user, pk, write=True)
     form = form_class(request.POST)
     error = None
     if not form.is_valid():
-        error = _first_error(form)
+        error = first_error(form)
     else:
         try:
             perform(incident, form.cleaned_data)
         except actions.ActionError as e:
             error = e.message
-    return _room_answer(request, incident, error)
+    return room_answer(request, incident, error)
 
 
-def _room_answer(request, incident: Incident, error: str | None) -> HttpResponse:
+def room_answer(request, incident: Incident, error: str | None) -> HttpResponse:
     """After a room control: htmx gets the panels and any entries it lacks; a plain post, a redirect."""
     if not request.htmx:
         if error:
@@ -215,27 +215,27 @@ def _room_answer(request, incident: Incident, error: str | None) -> HttpResponse
     html = render_to_string("incidents/room.html#panels-oob", context, request)
     html += render_to_string("incidents/room.html#alert-oob", context, request)
     html += render_panels_oob(incident, request)  # status, roles and severity show in the restore panels too
-    return _with_catch_up(request, incident, html, status=422 if error else 200)
+    return with_catch_up(request, incident, html, status=422 if error else 200)
 
 
-def _with_catch_up(request, incident: Incident, html: str, *, status: int = 200) -> HttpResponse:
+def with_catch_up(request, incident: Incident, html: str, *, status: int = 200) -> HttpResponse:
     """Append the entries newer than the client's last one (sent by room.js), so the poster sees its
     own change at once even before the live feed delivers it; the page ignores ids it already shows."""
-    after = _int(request.headers.get("X-Warroom-After"))
+    after = parse_int(request.headers.get("X-Warroom-After"))
     if after is not None:
         entries = TimelineEntry.objects.select_related("actor").filter(incident=incident, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT]
         html += "".join(render_to_string("incidents/room.html#entry-oob", {"entry": e}) for e in entries)
     return HttpResponse(html, status=status)
 
 
-def _int(value) -> int | None:
+def parse_int(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _first_error(form) -> str:
+def first_error(form) -> str:
     for field, errors in form.errors.items():
         if field not in form.fields:
             return errors[0]
@@ -246,5 +246,5 @@ def _first_error(form) -> str:
 
 def _flash_errors(request, form) -> None:
     if form.errors:
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
 

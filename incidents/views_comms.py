@@ -17,7 +17,7 @@ from .access import get_incident_for_user
 from .comms_context import COMPONENT_ORDER, comms_context, composer_context
 from .forms_comms import CadenceForm, UpdateForm
 from .models import Audience, ComponentState, EntryKind, Incident, PublicState, StatusUpdate
-from .views import _first_error, _room_answer, _with_catch_up
+from .views import first_error, room_answer, with_catch_up
 
 
 @require_POST
@@ -33,12 +33,12 @@ def post_update(request, pk):
             form = None
     if not request.htmx:
         if form is not None:
-            messages.error(request, _first_error(form))
+            messages.error(request, first_error(form))
         return redirect(incident)
     incident = Incident.objects.with_roles().get(pk=incident.pk)
     html = render_to_string("incidents/_comms.html#composer", {**composer_context(incident, form=form), "can_write": True}, request)
     html += render_to_string("incidents/_comms.html#panel", {**comms_context(incident), "oob": True, "can_write": True}, request)
-    return _with_catch_up(request, incident, html, status=422 if form is not None else 200)
+    return with_catch_up(request, incident, html, status=422 if form is not None else 200)
 
 
 @require_POST
@@ -64,13 +64,13 @@ def set_cadence(request, pk):
         except comms.ActionError as e:
             error = e.message
     else:
-        error = _first_error(form)
+        error = first_error(form)
     return _comms_answer(request, incident, error)
 
 
 def _comms_answer(request, incident: Incident, error: str | None):
     """The room's answer plus the comms panel, so the clicker sees the change before the live feed."""
-    response = _room_answer(request, incident, error)
+    response = room_answer(request, incident, error)
     if request.htmx:
         incident = Incident.objects.with_roles().get(pk=incident.pk)
         panel = render_to_string("incidents/_comms.html#panel", {**comms_context(incident), "oob": True, "can_write": True}, request)

@@ -24,7 +24,7 @@ from .forms_restore import (
 )
 from .models import Deploy, HandOff, Incident, Mitigation, Service
 from .restore_live import render_panels_oob
-from .views import _first_error, _room_control, _with_catch_up
+from .views import first_error, room_control, with_catch_up
 
 
 def _incident(request, pk) -> Incident:
@@ -35,12 +35,12 @@ def _form_answer(request, incident: Incident, template: str, context: dict, ok: 
     """After a form: the form itself (cleared, or with its errors and 422), plus the panels when it worked."""
     if not request.htmx:
         if not ok:
-            messages.error(request, _first_error(context["form"]))
+            messages.error(request, first_error(context["form"]))
         return redirect(incident)
     html = render_to_string(template, {"incident": incident, "can_write": True, **context}, request)
     if ok:
         html += render_panels_oob(incident, request)
-    return _with_catch_up(request, incident, html, status=200 if ok else 422)
+    return with_catch_up(request, incident, html, status=200 if ok else 422)
 
 
 def _run(form, action) -> bool:
@@ -84,7 +84,7 @@ def confirm_severity(request, pk, assessment_id):
         assessment = get_object_or_404(incident.assessments, pk=assessment_id)
         restore.confirm_severity(assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"])
 
-    return _room_control(request, pk, ConfirmSeverityForm, perform)
+    return room_control(request, pk, ConfirmSeverityForm, perform)
 
 
 @require_POST
@@ -168,7 +168,7 @@ def propose_decision(request, pk):
 
 @require_POST
 def decide(request, pk, decision_id):
-    return _room_control(
+    return room_control(
         request, pk, NoInput, lambda incident, data: decisions.decide(_decision(incident, decision_id), actor=request.user)
     )
 
@@ -178,7 +178,7 @@ def withdraw_decision(request, pk, decision_id):
     def perform(incident, data):
         decisions.withdraw_decision(_decision(incident, decision_id), actor=request.user)
 
-    return _room_control(request, pk, NoInput, perform)
+    return room_control(request, pk, NoInput, perform)
 
 
 @require_POST
@@ -186,7 +186,7 @@ def decision_outcome(request, pk, decision_id):
     def perform(incident, data):
         decisions.record_outcome(_decision(incident, decision_id), actor=request.user, outcome=data["outcome"], note=data["note"])
 
-    return _room_control(request, pk, OutcomeForm, perform)
+    return room_control(request, pk, OutcomeForm, perform)
 
 
 def _decision(incident: Incident, decision_id: int):
@@ -210,19 +210,19 @@ def theory_state(request, pk, theory_id):
     def perform(incident, data):
         restore.set_theory_state(get_object_or_404(incident.theories, pk=theory_id), actor=request.user, **data)
 
-    return _room_control(request, pk, TheoryStateForm, perform)
+    return room_control(request, pk, TheoryStateForm, perform)
 
 
 @require_POST
 def accept_handoff(request, pk, handoff_id):
-    return _room_control(
+    return room_control(
         request, pk, NoInput, lambda incident, data: handoff.accept_handoff(_offer(incident, handoff_id), actor=request.user)
     )
 
 
 @require_POST
 def cancel_handoff(request, pk, handoff_id):
-    return _room_control(
+    return room_control(
         request, pk, NoInput, lambda incident, data: handoff.cancel_handoff(_offer(incident, handoff_id), actor=request.user)
     )
 

@@ -22,7 +22,7 @@ from incidents.access import can_read, can_write, get_incident_for_user
 from incidents.actions import ActionError
 from incidents.forms import active_users
 from incidents.models import Service, TimelineEntry
-from incidents.views import _with_catch_up as with_catch_up
+from incidents.views import parse_int, with_catch_up
 
 from . import follow_up, items
 from .forms_items import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
@@ -130,12 +130,12 @@ def tracker_csv(request):
 def _initial(request, incident) -> dict:
     """A promoted timeline entry prefills the title and type; the owner is whoever raises it."""
     initial = {"incident": incident.pk, "owner": request.user.pk, "due_date": default_due_date(incident.severity), "priority": "P3"}
-    entry = _int(request.GET.get("entry"))
+    entry = parse_int(request.GET.get("entry"))
     if entry:
         source = TimelineEntry.objects.filter(pk=entry, incident=incident).first()
         if source is not None:
             initial.update(source_entry=source.pk, title=_first_line(source.body), type=TYPE_FOR_ENTRY_KIND.get(source.kind, ""))
-    postmortem = _int(request.GET.get("postmortem"))
+    postmortem = parse_int(request.GET.get("postmortem"))
     if postmortem and Postmortem.objects.filter(pk=postmortem, incident=incident).exists():
         initial["postmortem"] = postmortem
     return initial
@@ -144,7 +144,7 @@ def _initial(request, incident) -> dict:
 @require_http_methods(["GET", "POST"])
 def new_item(request):
     data = request.POST if request.method == "POST" else request.GET
-    incident = get_incident_for_user(request.user, _int(data.get("incident")) or 0, write=True)
+    incident = get_incident_for_user(request.user, parse_int(data.get("incident")) or 0, write=True)
     if request.method == "GET":
         form = ActionItemForm(initial=_initial(request, incident))
         return _form_answer(request, incident, form)
@@ -288,13 +288,6 @@ def export_postmortem_to_jira(request, postmortem_pk):
 def _cell(text: str) -> str:
     """User text in a CSV cell: a leading =, +, - or @ would run as a formula in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _first_line(markdown: str) -> str:
