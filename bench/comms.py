@@ -44,7 +44,11 @@ def _measure(n, connection):
     from django.test import Client
     from django.utils import timezone
 
-    from incidents import actions, comms, tasks
+    from incidents import actions
+
+    from incidents.comms import actions as comms
+
+    from incidents import tasks
     from incidents.models import Incident, Service, StatusUpdate, TimelineEntry
 
     StatusUpdate.objects.all().delete()

@@ -7,7 +7,7 @@ only. (Restricted incidents are a later feature; the check lives here so it chan
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Incident
+from incidents.models import Incident
 
 OBSERVERS_GROUP = "Observers"
 

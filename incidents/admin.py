@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, Incident, Mitigation, RoleAssignment, Service, StatusUpdate, TimelineEntry
+from incidents.models import ApiToken, Incident, Mitigation, RoleAssignment, Service, StatusUpdate, TimelineEntry
 
 
 class MitigationInline(admin.StackedInline):

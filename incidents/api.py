@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
 
-from . import actions
-from .access import can_write, get_incident_for_user
-from .models import Incident, Role, Service, TimelineEntry
+from incidents import actions
+from incidents.access import can_write, get_incident_for_user
+from incidents.models import Incident, Role, Service, TimelineEntry
 
 User = get_user_model()
 router = Router(tags=["incidents"])
@@ -137,15 +137,15 @@ def entry_json(entry: TimelineEntry) -> dict:
     }
 
 
-def _incidents():
+def incidents_for_api():
     return Incident.objects.with_roles().prefetch_related("services")
 
 
-def _fresh(request, incident: Incident) -> dict:
-    return incident_json(request, _incidents().get(pk=incident.pk))
+def fresh_incident_json(request, incident: Incident) -> dict:
+    return incident_json(request, incidents_for_api().get(pk=incident.pk))
 
 
-def _user(username: str | None, field: str):
+def user_named(username: str | None, field: str):
     if not username:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
@@ -159,7 +159,7 @@ def _user(username: str | None, field: str):
 
 @router.get("/incidents", response=IncidentList, summary="List incidents")
 def list_incidents(request, status: Literal["open", "resolved", "all"] = "open"):
-    incidents = _incidents()
+    incidents = incidents_for_api()
     if status == "open":
         incidents = incidents.open()
     elif status == "resolved":
@@ -182,15 +182,15 @@ def declare(request, payload: DeclareIn):
         severity=payload.severity,
         summary=payload.summary,
         services=services,
-        commander=_user(payload.commander, "commander"),
+        commander=user_named(payload.commander, "commander"),
         started_at=payload.started_at,
     )
-    return Status(201, _fresh(request, incident))
+    return Status(201, fresh_incident_json(request, incident))
 
 
 @router.get("/incidents/{int:incident_id}", response={200: IncidentOut, 404: Error}, summary="One incident")
 def get_incident(request, incident_id: int):
-    incident = get_incident_for_user(request.user, incident_id, queryset=_incidents())
+    incident = get_incident_for_user(request.user, incident_id, queryset=incidents_for_api())
     return incident_json(request, incident)
 
 
@@ -212,20 +212,20 @@ def post_entry(request, incident_id: int, payload: EntryIn):
 @router.post("/incidents/{int:incident_id}/roles", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Assign or hand off a role")
 def assign_role(request, incident_id: int, payload: RoleIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
-    actions.assign_role(incident, role=payload.role, user=_user(payload.username, "username"), actor=request.user)
-    return _fresh(request, incident)
+    actions.assign_role(incident, role=payload.role, user=user_named(payload.username, "username"), actor=request.user)
+    return fresh_incident_json(request, incident)
 
 
 @router.post("/incidents/{int:incident_id}/status", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change status")
 def change_status(request, incident_id: int, payload: StatusIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.change_status(incident, status=payload.status, actor=request.user, note=payload.note)
-    return _fresh(request, incident)
+    return fresh_incident_json(request, incident)
 
 
 @router.post("/incidents/{int:incident_id}/severity", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change severity")
 def change_severity(request, incident_id: int, payload: SeverityIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.change_severity(incident, severity=payload.severity, actor=request.user, reason=payload.reason)
-    return _fresh(request, incident)
+    return fresh_incident_json(request, incident)
 

@@ -6,6 +6,11 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import comms, signals
+        # The room's panels register with the panel registry (and it with the live broadcaster).
+        from incidents.comms import panels as comms_panels  # noqa: F401
+        from incidents.restore import panels as restore_panels  # noqa: F401
+        from incidents.room import panels as room_panels  # noqa: F401
 
-        signals.incident_declared.connect(comms.start_cadence, dispatch_uid="comms.start_cadence")
+        from . import receivers
+
+        receivers.connect()

@@ -5,7 +5,8 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, restore_reminders
+from incidents.comms import reminders
+from incidents.restore import sweepers as restore_reminders
 
 
 @shared_task(acks_late=True, ignore_result=True)

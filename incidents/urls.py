@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import urls_restore, views, views_comms
+from incidents.comms import views as views_comms
+from incidents.restore import urls as urls_restore
+from incidents.room import views
 
 app_name = "incidents"
 

@@ -6,7 +6,9 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from incidents import comms, reminders, signals
+        from incidents import signals
+        from incidents.comms import actions as comms
+        from incidents.comms import reminders
 
         from . import slack
 

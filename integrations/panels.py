@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from incidents import broadcast
+from incidents.live import broadcast
 
 from .models import Alert, AlertGroup, AlertStatus
 
@@ -30,4 +30,4 @@ def render_panel(incident_id: int, *, oob: bool = False) -> str:
 
 def send_alerts_panel(incident_id: int) -> None:
     """Re-render the panel once and push it to every open room of the incident."""
-    broadcast.send_html(incident_id, render_panel(incident_id, oob=True))
+    broadcast.group_send(incident_id, {"type": "room.html", "html": render_panel(incident_id, oob=True)})

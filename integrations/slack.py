@@ -88,7 +88,7 @@ def deliver(delivery_id: int) -> None:
 
 def give_up(delivery_id: int, error: str) -> None:
     """After the last retry: mark the delivery failed and tell the room, once."""
-    from incidents import comms
+    from incidents.comms import actions as comms
 
     with transaction.atomic():
         delivery = SlackDelivery.objects.filter(pk=delivery_id).first()
@@ -112,7 +112,7 @@ def on_resolved(sender, incident: Incident, **kwargs) -> None:
 
 
 def on_update_published(sender, update, **kwargs) -> None:
-    from incidents.comms import compose_markdown
+    from incidents.comms.actions import compose_markdown
 
     label = "Internal update" if update.audience == "internal" else f"Status page update ({update.get_public_state_display()})"
     due = f"\nNext update by {update.next_update_due_at:%H:%M} UTC." if update.next_update_due_at else ""

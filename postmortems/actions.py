@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import broadcast
-from incidents.actions import ActionConflict, ActionError, _name, record
+from incidents.live import broadcast
+from incidents.actions import ActionConflict, ActionError, record
+from incidents.actions import display_name as _name
 from incidents.models import EntryKind, Incident, Status
 from warroom.markdown import render_markdown
 
@@ -54,7 +55,7 @@ def _card_on_commit(incident: Incident) -> None:
     def send():
         postmortem = Postmortem.objects.filter(incident=incident).first()
         html = render_to_string("postmortems/_room_card.html", {"incident": incident, "postmortem": postmortem, "oob": True})
-        broadcast.send_html(incident.pk, html)
+        broadcast.group_send(incident.pk, {"type": "room.html", "html": html})
 
     transaction.on_commit(send)
 

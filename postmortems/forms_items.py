@@ -3,7 +3,7 @@ so no field here is required (a missing owner gets the SMART message, not "This 
 
 from django import forms
 
-from incidents.forms import UserChoiceField, active_users
+from incidents.room.forms import UserChoiceField, active_users
 
 from .models import ActionItem
 

@@ -11,7 +11,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from incidents import broadcast
+from incidents.live import broadcast
 from incidents.actions import ActionConflict, ActionError, record
 from incidents.models import EntryKind, Incident, TimelineEntry
 
@@ -37,7 +37,7 @@ def _send_room_items(incident_id: int) -> None:
 
     html = render_room_items_oob(incident_id)
     if html:
-        broadcast.send_html(incident_id, html)
+        broadcast.group_send(incident_id, {"type": "room.html", "html": html})
 
 
 def create_action_item(

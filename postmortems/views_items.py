@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incidents.access import can_read, can_write, get_incident_for_user
 from incidents.actions import ActionError
-from incidents.forms import active_users
+from incidents.room.forms import active_users
 from incidents.models import Service, TimelineEntry
-from incidents.views import parse_int, with_catch_up
+from incidents.room.answers import parse_int, with_catch_up
 
 from . import follow_up, items
 from .forms_items import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm

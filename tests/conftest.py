@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from incidents import actions, broadcast
+from incidents import actions
+
+from incidents.live import broadcast
 from incidents.access import OBSERVERS_GROUP
 from incidents.models import ApiToken, Service
 

@@ -10,8 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from incidents.actions import ActionError
 from incidents.models import ApiToken
+from warroom.errors import ActionError
 
 
 class BearerToken(HttpBearer):
@@ -84,8 +84,8 @@ def urls():
 
 def _mount_routers() -> None:
     from incidents.api import router as incidents_router
-    from incidents.api_comms import router as comms_router
-    from incidents.api_restore import router as restore_router
+    from incidents.comms.api import router as comms_router
+    from incidents.restore.api import router as restore_router
 
     api.add_router("/", incidents_router)
     api.add_router("/", comms_router)

@@ -32,6 +32,6 @@ def _first_heartbeat(**kwargs) -> None:
 
 @worker_init.connect
 def _broadcast_from_one_loop(**kwargs) -> None:
-    from incidents import broadcast
+    from incidents.live import broadcast
 
     broadcast.use_private_loop()

@@ -31,7 +31,7 @@ def main() -> None:
     from celery.beat import Service as BeatService
     from django.conf import settings
 
-    from incidents import broadcast
+    from incidents.live import broadcast
     from warroom.celery import app as celery_app
 
     host = os.environ.get("HOST", "127.0.0.1")

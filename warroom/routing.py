@@ -3,7 +3,7 @@
 from channels.routing import URLRouter
 from django.urls import path
 
-from incidents.consumers import RoomConsumer, auth_stack
+from incidents.live.consumers import RoomConsumer, auth_stack
 
 websocket_urlpatterns: list = [
     path("ws/incidents/<int:pk>/", RoomConsumer.as_asgi()),

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.views_comms import status_page
+from incidents.comms.views import status_page
 
 from . import health
 from .api import urls as api_urls

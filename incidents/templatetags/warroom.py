@@ -36,3 +36,9 @@ def duration(value: timedelta | None) -> str:
     if hours:
         return f"{hours}h {minutes:02d}m"
     return f"{minutes}m"
+
+
+@register.filter
+def control(name: str, pk) -> str:
+    """The id of one row's control, as the room's answers name it ("draft"|control:7 → "draft-7")."""
+    return f"{name}-{pk}"

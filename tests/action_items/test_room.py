@@ -7,7 +7,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import Client
 
-from incidents import actions, broadcast
+from incidents import actions
+
+from incidents.live import broadcast
 from postmortems.models import ActionItem
 
 from .conftest import GOOD

@@ -72,7 +72,8 @@ def test_it_turns_the_countdown_red_when_the_promise_passes(live_app, new_page, 
 
 
 def test_it_prints_the_executive_summary_without_the_site_chrome(live_app, new_page, incident, alice):
-    from incidents import actions, comms
+    from incidents import actions
+    from incidents.comms import actions as comms
 
     actions.post_entry(incident, kind="decision", body="Roll back checkout to v41.", actor=alice)
     comms.post_update(incident, actor=alice, audience="internal", status="Rollback in progress; errors falling.", next_steps="Confirm recovery.")

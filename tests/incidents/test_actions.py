@@ -8,7 +8,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from incidents import actions, broadcast
+from incidents import actions
+
+from incidents.live import broadcast
 from incidents.models import EntryKind, Incident, Role, RoleAssignment, Status, TimelineEntry
 
 

@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents import actions, comms
-from incidents.comms_context import promise_record
+from incidents import actions
+
+from incidents.comms import actions as comms
+from incidents.comms.panels import promise_record
 from incidents.models import EntryKind, Incident, StatusUpdate
 
 
@@ -184,7 +186,7 @@ def test_it_writes_the_communication_record_to_the_timeline_on_resolve(incident,
 
 
 def test_it_prefills_the_update_from_the_room(alice, checkout):
-    from incidents.comms_context import external_templates, prefill
+    from incidents.comms.panels import external_templates, prefill
 
     incident = actions.declare_incident(
         actor=alice, title="Card errors", severity="SEV1", services=[checkout], summary="Card payments fail for *30%* of EU users.\n\nMore."

@@ -7,7 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import actions, comms
+from incidents import actions
+
+from incidents.comms import actions as comms
 from incidents.models import EntryKind, Incident, Service, StatusUpdate
 
 SECRET_NOTE = "db-primary-7 disk full, Bob's cron job"

@@ -8,7 +8,9 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from incidents import actions, broadcast
+from incidents import actions
+
+from incidents.live import broadcast
 from incidents.models import ApiToken, RoomPresence
 from warroom.asgi import application
 
@@ -184,7 +186,7 @@ async def test_it_replays_missed_entries_oldest_first_then_continues_live(incide
 
 
 async def test_it_replays_a_long_gap_in_batches_without_losing_one(incident, alice, bob, settings):
-    from incidents import live
+    from incidents.live import replay as live
 
     seen = await last_entry_id(incident)
     missed = [await post(incident, kind="note", body=f"n{n}", actor=bob) for n in range(live.REPLAY_BATCH + 5)]

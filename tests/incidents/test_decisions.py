@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents import actions, decisions
+from incidents import actions
+
+from incidents.restore import actions as decisions
 from incidents.models import Decision, EntryKind, Mitigation, MitigationKind
 from incidents.tasks import sweep_restore_reminders
 

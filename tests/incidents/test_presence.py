@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents import actions, presence
+from incidents import actions
+
+from incidents.live import presence
 from incidents.models import RoomPresence
 
 

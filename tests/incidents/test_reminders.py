@@ -5,7 +5,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents import actions, comms, reminders, tasks
+from incidents import actions
+
+from incidents.comms import actions as comms
+
+from incidents.comms import reminders
+
+from incidents import tasks
 from incidents.models import EntryKind, Incident
 
 
@@ -93,7 +99,7 @@ def test_it_pushes_the_red_panel_to_the_room_with_the_reminder(incident, django_
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from incidents import broadcast
+    from incidents.live import broadcast
 
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()

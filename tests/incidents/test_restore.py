@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents import actions, restore
+from incidents import actions
+
+from incidents.restore import actions as restore
 from incidents.models import EntryKind, ImpactAssessment, Service, Theory
 
 

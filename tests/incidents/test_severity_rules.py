@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from incidents.severity_rules import Impact, SeverityRule, suggest_severity
+from incidents.restore.severity_rules import Impact, SeverityRule, suggest_severity
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import Client
 
-from incidents import actions, broadcast, decisions, restore
+from incidents import actions
+
+from incidents.live import broadcast
+
+from incidents.restore import actions as decisions
+
+from incidents.restore import actions as restore
 from incidents.models import Decision, EntryKind, Mitigation, MitigationKind, Service
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from incidents import broadcast
+from incidents.live import broadcast
 from tests.conftest import require_services
 
 pytestmark = pytest.mark.integration

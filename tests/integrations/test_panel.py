@@ -76,7 +76,7 @@ def test_it_pushes_the_panel_to_open_rooms_after_a_delivery(make_endpoint, incid
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from incidents import broadcast
+    from incidents.live import broadcast
     from integrations import ingest
     from integrations.models import Delivery
 

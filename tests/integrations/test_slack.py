@@ -8,7 +8,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from incidents import actions, comms, tasks
+from incidents import actions
+
+from incidents.comms import actions as comms
+
+from incidents import tasks
 from incidents.models import EntryKind, Incident
 from integrations import slack
 from integrations.models import SlackDelivery, SlackWebhook

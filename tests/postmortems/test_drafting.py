@@ -106,7 +106,7 @@ def test_it_pushes_the_room_card_live_when_drafted(scripted_incident, alice, set
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from incidents import broadcast
+    from incidents.live import broadcast
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()

@@ -1,0 +1,70 @@
+"""The only way incident state changes (DESIGN.md, "The spine").
+
+Every action validates, writes in one short transaction (the incident row locked), appends the timeline
+entry that records the change; the entry decides what the room refreshes live. Views, the JSON API,
+webhooks, commands and tasks all call these.
+"""
+
+from warroom.errors import ActionConflict, ActionError, NotAllowed
+
+from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident, title_max_length
+from .changes import record_deploy, record_flag_change
+from .lifecycle import (
+    cadence_minutes,
+    change_severity,
+    change_status,
+    declare_incident,
+    default_cadence,
+    due_after,
+    edit_summary,
+    resolve,
+    set_next_update_due,
+    sooner_due,
+)
+from .roles import (
+    accept_handoff,
+    assign_role,
+    briefing,
+    cancel_handoff,
+    check_command_apart_from_tech_lead,
+    hand_over,
+    offer_handoff,
+    relieve_role,
+    rotation_after,
+)
+from .timeline import post_entry, record
+
+__all__ = [
+    "ActionConflict",
+    "ActionError",
+    "NotAllowed",
+    "accept_handoff",
+    "assign_role",
+    "body_max_length",
+    "briefing",
+    "cadence_minutes",
+    "cancel_handoff",
+    "change_severity",
+    "change_status",
+    "check_command_apart_from_tech_lead",
+    "clean_choice",
+    "clean_text",
+    "declare_incident",
+    "default_cadence",
+    "display_name",
+    "due_after",
+    "edit_summary",
+    "hand_over",
+    "lock_incident",
+    "offer_handoff",
+    "post_entry",
+    "record",
+    "record_deploy",
+    "record_flag_change",
+    "relieve_role",
+    "resolve",
+    "rotation_after",
+    "set_next_update_due",
+    "sooner_due",
+    "title_max_length",
+]

@@ -1,0 +1,199 @@
+"""Live fan-out, in one place, driven by the record: the only module that sends to the channel layer.
+
+`record()` hands every new timeline entry to `entry_recorded()`. Entries written in one transaction for
+one incident are collected in a single on-commit callback; at commit the entries are rendered once, the
+room panels their kinds touch (`PANELS_FOR_KIND`) are rendered once per audience (writers, read-only),
+and one message goes to the incident's group. Consumers forward the variant their user may see. Actions
+never pick panels: the kind of the entry they write decides.
+"""
+
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from ..models import EntryKind, TimelineEntry
+
+log = logging.getLogger(__name__)
+
+#: Every panel of the room, by name (the registry in incidents/room/panels.py renders them).
+ALL_PANELS = frozenset(
+    {"header", "summary", "roles", "cadence", "composer", "restore", "theories", "alerts", "postmortem", "action_items"}
+)
+
+#: Which room panels show what an entry of each kind changed. The one table: an action writes its entry
+#: and the room follows. Kinds absent here (notes, findings) change no panel, only the timeline.
+PANELS_FOR_KIND: dict[str, frozenset[str]] = {
+    EntryKind.DECLARED: ALL_PANELS,
+    # The lifecycle shows everywhere: controls, clocks, what the recovery panel offers, the public words.
+    EntryKind.STATUS: ALL_PANELS,
+    EntryKind.SEVERITY: frozenset({"header", "cadence", "composer", "restore"}),
+    EntryKind.SUMMARY: frozenset({"header", "summary", "composer"}),
+    EntryKind.ROLE: frozenset({"roles", "cadence", "restore"}),
+    EntryKind.BRIEFING: frozenset({"roles", "restore"}),
+    EntryKind.UPDATE: frozenset({"cadence", "composer"}),
+    EntryKind.REMINDER: frozenset({"cadence", "roles", "restore", "action_items"}),
+    EntryKind.SYSTEM: frozenset({"cadence", "composer", "action_items"}),
+    EntryKind.DECISION: frozenset({"restore", "composer"}),
+    EntryKind.ACTION: frozenset({"composer"}),
+    EntryKind.IMPACT: frozenset({"restore", "composer"}),
+    EntryKind.THEORY: frozenset({"theories", "restore"}),
+    EntryKind.LIFECYCLE: frozenset({"header", "restore"}),
+    EntryKind.DEPLOY: frozenset({"restore"}),
+    EntryKind.ALERT: frozenset({"alerts"}),
+    EntryKind.POSTMORTEM: frozenset({"postmortem"}),
+    EntryKind.ACTION_ITEM: frozenset({"action_items"}),
+}
+
+#: Renders the named panels of an incident out of band, once for writers and once read-only:
+#: `renderer(incident_id, names) -> {"write": html, "read": html}`. Set by the room
+#: (incidents/room/panels.py) when the app is ready: the kernel names panels but never draws them.
+PanelRenderer = Callable[[int, Iterable[str]], dict[str, str]]
+_panel_renderer: PanelRenderer | None = None
+
+
+def set_panel_renderer(renderer: PanelRenderer | None) -> None:
+    global _panel_renderer
+    _panel_renderer = renderer
+
+
+def render_panels(incident_id: int, names: Iterable[str]) -> dict[str, str]:
+    """The named panels as out-of-band fragments, per audience (empty before the room registered its renderer)."""
+    names = sorted(set(names))
+    if not names or _panel_renderer is None:
+        return {"write": "", "read": ""}
+    return _panel_renderer(incident_id, names)
+
+
+def group_name(incident_id: int) -> str:
+    return f"incident-{incident_id}"
+
+
+def render_entry(entry: TimelineEntry) -> str:
+    return render_to_string("incidents/room.html#entry-oob", {"entry": entry})
+
+
+# --- collecting a transaction's entries -------------------------------------------------------------------
+
+
+class _PendingBroadcast:
+    """The on-commit callback of one transaction for one incident; it collects the entries written."""
+
+    def __init__(self, incident_id: int):
+        self.incident_id = incident_id
+        self.entry_ids: list[int] = []
+        self.panels: set[str] = set()
+
+    def add(self, entry: TimelineEntry) -> None:
+        self.entry_ids.append(entry.pk)
+        self.panels |= PANELS_FOR_KIND.get(entry.kind, frozenset())
+
+    def __call__(self) -> None:
+        send_batch(self.incident_id, self.entry_ids, self.panels)
+
+
+def entry_recorded(entry: TimelineEntry) -> None:
+    """Called by `record()` inside the action's transaction: the entry goes out once the transaction commits.
+
+    The batch lives in the on-commit callback itself, so a rollback discards it with the transaction.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _PendingBroadcast) and callback.incident_id == entry.incident_id:
+                callback.add(entry)
+                return
+    pending = _PendingBroadcast(entry.incident_id)
+    pending.add(entry)
+    transaction.on_commit(pending)
+
+
+def send_batch(incident_id: int, entry_ids: list[int], panels: Iterable[str]) -> None:
+    """Render the committed entries once and the touched panels once per audience; one message to the room."""
+    entries = list(TimelineEntry.objects.select_related("actor").filter(pk__in=entry_ids).order_by("pk"))
+    if not entries:
+        return
+    # The incident's entry before this batch: a socket that never got it knows it missed something.
+    earlier = TimelineEntry.objects.filter(incident_id=incident_id, pk__lt=entries[0].pk).order_by("-pk")
+    message = {
+        "type": "room.update",
+        "previous_id": earlier.values_list("pk", flat=True).first(),
+        "entries": [[entry.pk, render_entry(entry)] for entry in entries],
+        "panels": render_panels(incident_id, panels),
+    }
+    group_send(incident_id, message)
+
+
+def send_presence(incident_id: int, html: str) -> None:
+    """Who has the room open: the same fragment for everyone."""
+    group_send(incident_id, {"type": "room.html", "html": html})
+
+
+# --- delivery -----------------------------------------------------------------------------------------------
+
+#: Set by warroom/embedded.py: the server's event loop, which owns the in-memory channel layer.
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def set_server_loop(loop: asyncio.AbstractEventLoop | None) -> None:
+    global _server_loop
+    _server_loop = loop
+
+
+#: Set in Celery worker processes (warroom/celery.py): sends go through one long-lived loop per process,
+#: so the Redis layer keeps its connections instead of opening a loop and a connection per send.
+_use_private_loop = False
+_private: tuple[int, asyncio.AbstractEventLoop] | None = None
+
+
+def use_private_loop() -> None:
+    global _use_private_loop
+    _use_private_loop = True
+
+
+def _private_loop() -> asyncio.AbstractEventLoop:
+    global _private
+    if _private is None or _private[0] != os.getpid():  # a forked pool child starts its own
+        loop = asyncio.new_event_loop()
+        started = threading.Event()
+        loop.call_soon(started.set)
+        threading.Thread(target=loop.run_forever, name="broadcast-loop", daemon=True).start()
+        started.wait(5)
+        _private = (os.getpid(), loop)
+    return _private[1]
+
+
+def group_send(incident_id: int, message: dict) -> None:
+    """Send to the incident's group from sync code; a failure is logged, never raised into the committed action."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = group_name(incident_id)
+    try:
+        loop = _server_loop
+        if loop is None and _use_private_loop:
+            loop = _private_loop()
+        if loop is not None and loop.is_running() and not _runs_on(loop):
+            # Embedded mode: the in-memory layer belongs to the server's loop; hand the send to it.
+            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=10)
+        else:
+            async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        log.exception("broadcast to %s failed", group)
+
+
+async def group_send_async(incident_id: int, message: dict) -> None:
+    """The same, from a consumer (already on the server's loop)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group_name(incident_id), message)
+
+
+def _runs_on(loop: asyncio.AbstractEventLoop) -> bool:
+    return getattr(loop, "_thread_id", None) == threading.get_ident()

@@ -1,0 +1,149 @@
+"""The live war room socket, `/ws/incidents/<id>/`: everyone in the room sees the same record, at once.
+
+Thin by design (DESIGN.md, "Broadcast"): authenticate and authorize before accepting, join the
+incident's group, replay from the database what the client missed, then forward the fragments that
+incidents/live/broadcast.py rendered once per transaction. Protocol (README, "Live room protocol"):
+
+- server → client: text frames of HTML fragments (htmx out-of-band swaps); each entry has `id="entry-<pk>"`.
+- client → server: `{"type": "resume", "after": <last entry id shown>}` on every (re)connect.
+"""
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.middleware import BaseMiddleware
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http.request import validate_host
+
+from ..access import can_write
+from ..models import ApiToken
+from . import broadcast, presence, replay
+
+log = logging.getLogger(__name__)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+class BearerTokenAuthMiddleware(BaseMiddleware):
+    """Bots send `Authorization: Bearer <token>` on the handshake; it replaces the session user."""
+
+    async def __call__(self, scope, receive, send):
+        auth = _header(scope, b"authorization") or ""
+        if auth[:7].lower() == "bearer ":
+            user = await database_sync_to_async(ApiToken.objects.authenticate)(auth[7:].strip())
+            scope = dict(scope, user=user or AnonymousUser(), auth="bearer")
+        return await super().__call__(scope, receive, send)
+
+
+def auth_stack(inner):
+    """Session cookie for browsers, bearer token for bots (the token wins when both are sent)."""
+    return AuthMiddlewareStack(BearerTokenAuthMiddleware(inner))
+
+
+def origin_allowed(scope) -> bool:
+    """Browsers always send Origin: it must be one of ours, or another site could ride the session cookie.
+    Only a bearer-token client (a bot) may connect without one."""
+    origin = _header(scope, b"origin")
+    if origin is None:
+        return scope.get("auth") == "bearer"
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    host = urlsplit(origin).hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self):
+        self.incident_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        user = self.scope.get("user")
+        if not origin_allowed(self.scope) or not await database_sync_to_async(replay.may_watch)(user, self.incident_id):
+            await self.close()  # before accept(): the handshake is refused with 403
+            return
+        self.user = user
+        self.can_write = await database_sync_to_async(can_write)(user)
+        self.last_id: int | None = None  # highest entry id sent on this socket
+        self.replayed: set[int] = set()  # sent from the database; their live copies are dropped
+        # Join before accepting: whatever commits from now on arrives live, the rest is in the database.
+        self.group = broadcast.group_name(self.incident_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        presence.heartbeats.attach()
+        if await database_sync_to_async(presence.join)(self.incident_id, user.pk, self.channel_name):
+            await self._announce_presence()
+
+    async def disconnect(self, code):
+        if self.group is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        presence.heartbeats.detach()
+        if await database_sync_to_async(presence.leave)(self.channel_name):
+            await self._announce_presence()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            request = json.loads(text_data or "")
+            after = int(request["after"]) if request.get("type") == "resume" else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            log.info("ignored a malformed frame on %s", self.channel_name)
+            return
+        if after is None:
+            return
+        await self._replay(after, late=True)
+        self.last_id = max(self.last_id or 0, after)
+        await self.send(text_data=await database_sync_to_async(replay.room_state)(self.incident_id, can_write=self.can_write))
+
+    # --- group messages (types sent by incidents/live/broadcast.py) --------------------------------
+
+    async def room_update(self, event):
+        """A committed transaction: its entries, and the touched panels in the variant this user may see."""
+        previous = event.get("previous_id")
+        if self.last_id is not None and previous is not None and previous > self.last_id:
+            # The layer dropped messages for this socket (its buffer was full): catch up from the record.
+            await self._replay(self.last_id)
+        frame = []
+        for entry_id, html in event["entries"]:
+            if entry_id in self.replayed:
+                self.replayed.discard(entry_id)
+                continue
+            if self.replayed and entry_id > max(self.replayed):
+                self.replayed.clear()  # the live stream has passed the replayed range
+            self.last_id = max(self.last_id or 0, entry_id)
+            frame.append(html)
+        frame.append(event["panels"]["write" if self.can_write else "read"])
+        text = "".join(frame)
+        if text:
+            await self.send(text_data=text)
+
+    async def room_html(self, event):
+        await self.send(text_data=event["html"])
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    async def _replay(self, after: int, *, late: bool = False) -> None:
+        while True:
+            frames = await database_sync_to_async(replay.entry_frames)(self.incident_id, after, late=late)
+            for entry_id, html in frames:
+                await self.send(text_data=html)
+                self.replayed.add(entry_id)
+                self.last_id = max(self.last_id or 0, entry_id)
+            if len(frames) < replay.REPLAY_BATCH:
+                return
+            after, late = frames[-1][0], False
+
+    async def _announce_presence(self) -> None:
+        html = await database_sync_to_async(presence.render)(self.incident_id)
+        await broadcast.group_send_async(self.incident_id, {"type": "room.html", "html": html})

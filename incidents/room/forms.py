@@ -1,0 +1,64 @@
+"""Forms for the room. They parse input; the actions decide what is valid and write."""
+
+from datetime import UTC
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from incidents.models import POSTABLE_KINDS, SEVERITY_DEFINITIONS, EntryKind, Role, Service, Severity, Status
+
+User = get_user_model()
+
+
+def active_users():
+    return User.objects.filter(is_active=True).order_by("username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class DeclareForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autofocus": True, "placeholder": "Checkout returns 500 for card payments"}))
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.SEV2, widget=forms.RadioSelect)
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What is happening, who sees it (Markdown)"}))
+    services = forms.ModelMultipleChoiceField(queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    commander = UserChoiceField(queryset=active_users(), required=False, empty_label="Me", label="Incident Commander")
+    started_at = forms.DateTimeField(required=False, label="Impact started (UTC)", help_text="Leave empty for now.",
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commander"].queryset = active_users()
+        self.severity_definitions = [(s.value, s.label, SEVERITY_DEFINITIONS[s]) for s in Severity]
+
+    def clean_started_at(self):
+        value = self.cleaned_data.get("started_at")
+        if value and timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)
+        return value
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in POSTABLE_KINDS], initial=EntryKind.NOTE)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "The entry cannot be empty."})
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    user = UserChoiceField(queryset=active_users())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = active_users()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+
+
+class SeverityForm(forms.Form):
+    severity = forms.ChoiceField(choices=Severity.choices)
