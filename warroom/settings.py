@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "incidents",
     "postmortems",
     "integrations",
+    "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
