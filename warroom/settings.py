@@ -13,13 +13,11 @@ from pathlib import Path
 
 import dj_database_url
 
+from warroom.env import env_bool, env_float, env_int, parse_update_cadence
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WARROOM_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _secret_key() -> str:
@@ -34,7 +32,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_bool("DEBUG")
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -53,6 +51,7 @@ INSTALLED_APPS = [
     "incidents",
     "postmortems",
     "integrations",
+    "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
@@ -172,7 +171,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if _env_bool("HTTPS"):
+if env_bool("HTTPS", False):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -210,14 +209,17 @@ WARROOM = {
     # Minutes between status updates per severity (None: on change only). Env: UPDATE_CADENCE="SEV1=15,SEV2=30,...".
     "UPDATE_CADENCE_MINUTES": {"SEV1": 15, "SEV2": 30, "SEV3": 60, "SEV4": None, "SEV5": None},
     # An overdue update reminds the Comms Lead first, then the IC this many minutes later.
-    "REMINDER_ESCALATION_MINUTES": int(os.environ.get("REMINDER_ESCALATION_MINUTES", "10")),
+    "REMINDER_ESCALATION_MINUTES": env_int("REMINDER_ESCALATION_MINUTES", 10),
     # Resolved incidents stay on the public status page this long.
-    "STATUS_PAGE_RECENT_DAYS": int(os.environ.get("STATUS_PAGE_RECENT_DAYS", "7")),
+    "STATUS_PAGE_RECENT_DAYS": env_int("STATUS_PAGE_RECENT_DAYS", 7),
     # Action items: days until due when no date is given, by the incident's severity ("default" for the rest).
     "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
     "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,
     "ACTION_ITEM_DIGEST_WEEKDAY": 0,  # Monday (0) .. Sunday (6): the first sweep on or after it sends the week's digest
 }
+# Read here without judging, so a typo cannot stop the import; system check warroom.E001 reports what is wrong.
+UPDATE_CADENCE_RAW = os.environ.get("UPDATE_CADENCE", "")
+WARROOM["UPDATE_CADENCE_MINUTES"].update(parse_update_cadence(UPDATE_CADENCE_RAW)[0])
 
 # --- Jira (action item export): unset JIRA_BASE_URL disables the export -------------------------
 JIRA = {
@@ -226,15 +228,12 @@ JIRA = {
     "ISSUE_TYPE": os.environ.get("JIRA_ISSUE_TYPE", "Task"),
     "EMAIL": os.environ.get("JIRA_EMAIL", ""),  # with API_TOKEN: Jira Cloud basic auth; without: bearer (Data Center PAT)
     "API_TOKEN": os.environ.get("JIRA_API_TOKEN", ""),
-    "TIMEOUT": float(os.environ.get("JIRA_TIMEOUT", "10")),
-    "MAX_ATTEMPTS": int(os.environ.get("JIRA_MAX_ATTEMPTS", "8")),
+    "TIMEOUT": env_float("JIRA_TIMEOUT", 10.0),
+    "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),
 }
-for _pair in filter(None, os.environ.get("UPDATE_CADENCE", "").split(",")):
-    _sev, _, _minutes = _pair.partition("=")
-    WARROOM["UPDATE_CADENCE_MINUTES"][_sev.strip().upper()] = int(_minutes) if _minutes.strip() not in ("", "0", "none") else None
 
 # --- Outbound notifications -------------------------------------------------------------------
 # Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
 SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
-SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "5"))
-SLACK_MAX_RETRIES = int(os.environ.get("SLACK_MAX_RETRIES", "5"))
+SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
+SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
