@@ -35,7 +35,7 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
     EntryKind.STATUS: ALL_PANELS,
     EntryKind.SEVERITY: frozenset({"header", "cadence", "composer", "restore"}),
     EntryKind.SUMMARY: frozenset({"header", "summary", "composer"}),
-    EntryKind.ROLE: frozenset({"roles", "cadence", "restore"}),
+    EntryKind.ROLE: frozenset({"header", "roles", "cadence", "restore"}),
     EntryKind.BRIEFING: frozenset({"roles", "restore"}),
     EntryKind.UPDATE: frozenset({"cadence", "composer"}),
     EntryKind.REMINDER: frozenset({"cadence", "roles", "restore", "action_items"}),
@@ -105,8 +105,13 @@ def entry_recorded(entry: TimelineEntry) -> None:
     """
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _PendingBroadcast) and callback.incident_id == entry.incident_id:
+        # Only a batch of the same savepoint: a rolled-back savepoint takes its own entries with it.
+        for savepoints, callback, _robust in connection.run_on_commit:
+            if (
+                isinstance(callback, _PendingBroadcast)
+                and callback.incident_id == entry.incident_id
+                and set(savepoints) == set(connection.savepoint_ids)
+            ):
                 callback.add(entry)
                 return
     pending = _PendingBroadcast(entry.incident_id)

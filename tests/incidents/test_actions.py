@@ -191,8 +191,9 @@ def test_it_broadcasts_only_after_commit(incident, bob, django_capture_on_commit
     for callback in callbacks:
         callback()
     message = async_to_sync(receive)(channel)
-    assert message["type"] == "room.entry"
-    assert f'id="entry-{message["entry_id"]}"' in message["html"] and "checking dashboards" in message["html"]
+    assert message["type"] == "room.update"
+    [(entry_id, html)] = message["entries"]
+    assert f'id="entry-{entry_id}"' in html and "checking dashboards" in html
 
 
 def test_it_records_a_deploy_in_open_incidents_of_the_service(incident, checkout):

@@ -153,7 +153,7 @@ async def test_it_pushes_every_new_entry_and_panel_to_every_open_room(incident, 
         assert entry_ids(frames)[0] == entry.pk
         assert len(entry_ids(frames)) == 2  # the note, then the severity change
         assert any('id="room-header"' in f and "SEV1" in f and 'hx-swap-oob="true"' in f for f in frames)
-        assert any('id="roles-panel"' in f for f in frames)
+        assert any('id="comms-panel"' in f and "SEV1 default: every 15 min" in f for f in frames)
         await room.disconnect()
 
 
@@ -208,7 +208,7 @@ async def test_it_sends_an_entry_once_when_its_live_copy_arrives_after_the_repla
     await room.send_json_to({"type": "resume", "after": seen})
     assert entry_ids(await drain(room), after=seen) == [entry.pk]
     # The commit's broadcast reaches the group only now (a slow on_commit): the socket must not repeat it.
-    await sync_to_async(broadcast.send_entry)(entry.pk)
+    await sync_to_async(broadcast.send_batch)(incident.pk, [entry.pk], [])
     assert await drain(room) == []
     await room.disconnect()
 

@@ -14,6 +14,7 @@ from incidents import actions as handoff
 
 from incidents.restore import actions as restore
 from incidents.models import EntryKind, HandOff, Role, RoleAssignment
+from incidents.room.panels import Loads, roles_context
 from incidents.tasks import sweep_restore_reminders
 
 
@@ -112,10 +113,10 @@ def test_it_refuses_command_to_the_tech_lead_at_offer_and_at_acceptance(incident
 
 def test_it_suggests_a_rotation_after_four_hours_once(incident, alice, django_capture_on_commit_callbacks):
     holder = incident.holders()[Role.COMMANDER]
-    assert handoff.panel_context(incident, incident.holders())["rotation_due"] is False
+    assert roles_context(incident, Loads())["rotation_due"] is False
     assert sweep_restore_reminders() == 0
     RoleAssignment.objects.filter(pk=holder.pk).update(assigned_at=timezone.now() - timedelta(hours=4, minutes=1))
-    assert handoff.panel_context(incident, incident.holders())["rotation_due"] is True
+    assert roles_context(incident, Loads())["rotation_due"] is True
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_restore_reminders() == 1
     assert sweep_restore_reminders() == 0, "one reminder per stint, however often the sweeper runs"

@@ -114,8 +114,8 @@ def test_it_pushes_the_red_panel_to_the_room_with_the_reminder(incident, django_
 
     for _ in range(4):
         frames.append(async_to_sync(receive)())
-        if any('id="comms-panel"' in f.get("html", "") for f in frames):
+        if any('id="comms-panel"' in f["panels"]["write"] for f in frames):
             break
-    panel = next(f["html"] for f in frames if 'id="comms-panel"' in f.get("html", ""))
+    panel = next(f["panels"]["write"] for f in frames if 'id="comms-panel"' in f["panels"]["write"])
     assert 'class="card comms overdue"' in panel and "overdue by 3 min" in panel
     async_to_sync(layer.group_discard)(broadcast.group_name(incident.pk), channel)

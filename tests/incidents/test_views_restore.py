@@ -174,8 +174,9 @@ def test_it_pushes_the_panels_to_the_room_after_commit(incident, alice, django_c
     with django_capture_on_commit_callbacks(execute=True):
         restore.add_theory(incident, actor=alice, hypothesis="Connection pool exhausted")
     messages = async_to_sync(drain)(channel)
-    assert [m["type"] for m in messages] == ["room.entry", "room.html"]
-    html = messages[1]["html"]
+    assert [m["type"] for m in messages] == ["room.update"]
+    assert [html for _, html in messages[0]["entries"]] and "Connection pool exhausted" in messages[0]["entries"][0][1]
+    html = messages[0]["panels"]["write"]
     assert 'id="theory-list" class="theory-list" hx-swap-oob="true"' in html and "Connection pool exhausted" in html
     assert 'id="recovery-panel"' in html and 'id="decision-list" hx-swap-oob="true"' in html
     assert incident.entries.filter(kind=EntryKind.THEORY).count() == 1
