@@ -1,18 +1,21 @@
 """Shared personas and helpers. Tests read like specs: `test_it_*`, one behaviour each."""
 
+import asyncio
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from incidents import actions
-
-from incidents.live import broadcast
 from incidents.access import OBSERVERS_GROUP
+from incidents.live import broadcast
 from incidents.models import ApiToken, Service
 
 User = get_user_model()
@@ -200,3 +203,35 @@ def require_services(*names):
     """Skip (with the reason printed by -ra) unless DATABASE_URL / REDIS_URL name real services."""
     missing = [n for n in names if not os.environ.get(n)]
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)} (set by .ci/run) for the real service")
+
+
+async def drain_channel(layer, channel, quiet: float = 0.3) -> list[dict]:
+    """Every message on a channel-layer channel until it has been quiet for `quiet` seconds."""
+    messages = []
+    while True:
+        try:
+            messages.append(await asyncio.wait_for(layer.receive(channel), quiet))
+        except TimeoutError:
+            return messages
+
+
+@pytest.fixture
+def capture_broadcasts(django_capture_on_commit_callbacks):
+    """`with capture_broadcasts(incident) as sent:` runs the block's on-commit callbacks and collects every
+    message the live broadcaster sent to the incident's group (`sent` is filled when the block ends)."""
+
+    @contextmanager
+    def capture(incident):
+        layer = get_channel_layer()
+        channel = async_to_sync(layer.new_channel)()
+        group = broadcast.group_name(incident.pk)
+        async_to_sync(layer.group_add)(group, channel)
+        sent: list[dict] = []
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield sent
+            sent.extend(async_to_sync(drain_channel)(layer, channel))
+        finally:
+            async_to_sync(layer.group_discard)(group, channel)
+
+    return capture

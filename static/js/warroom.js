@@ -67,11 +67,17 @@
   }
   window.warroomIsStale = isStale;
 
+  // A form someone is typing in keeps their text: a live push of the same form (a fresher prefill) waits.
+  document.addEventListener("input", function (evt) {
+    var form = evt.target.form;
+    if (form && form.hasAttribute("data-keep-while-editing")) form.setAttribute("data-editing", "");
+  });
+
   document.addEventListener("htmx:oobBeforeSwap", function (evt) {
     var target = evt.detail.target;
     if (!target) return;
     if (target.id === "timeline") placeEntries(evt.detail.fragment, target);
-    else if (isStale(evt.detail.fragment, target)) evt.detail.shouldSwap = false;
+    else if (target.hasAttribute("data-editing") || isStale(evt.detail.fragment, target)) evt.detail.shouldSwap = false;
   });
   document.addEventListener("htmx:oobAfterSwap", function (evt) {
     if (evt.detail.target && evt.detail.target.id === "timeline") followTimeline();

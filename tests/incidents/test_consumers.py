@@ -268,3 +268,20 @@ async def test_it_shows_who_is_in_the_room_and_updates_it_live(incident, alice, 
     await alices.disconnect()
     assert await sync_to_async(RoomPresence.objects.count)() == 0
 
+
+
+async def test_it_never_sends_an_observer_a_write_control(incident, alice, observer):
+    after = await last_entry_id(incident)
+    watcher = await join_as(observer, incident, after=after)
+    writer = await join_as(alice, incident, after=after)
+    for room in (watcher, writer):
+        await drain(room)
+    await sync_to_async(actions.change_severity)(incident, severity="SEV1", actor=alice)
+    seen, written = await drain(watcher), await drain(writer)
+    assert any('id="room-header"' in f and "SEV1" in f for f in seen)
+    assert not any("<form" in f or "<button" in f for f in seen)
+    assert any("<form" in f for f in written)
+    await watcher.send_json_to({"type": "resume", "after": after})
+    assert not any("<form" in f or "<button" in f for f in await drain(watcher))
+    for room in (watcher, writer):
+        await room.disconnect()

@@ -154,26 +154,9 @@ def test_it_refuses_observers(incident, observer):
     assert not incident.theories.exists()
 
 
-def test_it_pushes_the_panels_to_the_room_after_commit(incident, alice, django_capture_on_commit_callbacks):
-    layer = get_channel_layer()
-
-    async def subscribe():
-        channel = await layer.new_channel()
-        await layer.group_add(broadcast.group_name(incident.pk), channel)
-        return channel
-
-    async def drain(channel):
-        messages = []
-        while True:
-            try:
-                messages.append(await asyncio.wait_for(layer.receive(channel), 0.3))
-            except TimeoutError:
-                return messages
-
-    channel = async_to_sync(subscribe)()
-    with django_capture_on_commit_callbacks(execute=True):
+def test_it_pushes_the_panels_to_the_room_after_commit(incident, alice, capture_broadcasts):
+    with capture_broadcasts(incident) as messages:
         restore.add_theory(incident, actor=alice, hypothesis="Connection pool exhausted")
-    messages = async_to_sync(drain)(channel)
     assert [m["type"] for m in messages] == ["room.update"]
     assert [html for _, html in messages[0]["entries"]] and "Connection pool exhausted" in messages[0]["entries"][0][1]
     html = messages[0]["panels"]["write"]
