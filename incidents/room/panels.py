@@ -83,7 +83,10 @@ def render(
             continue
         context = loads.get_or_load(f"context:{name}", lambda panel=panel: panel.context(incident, loads))
         template = (panel.oob_template or panel.template) if oob else panel.template
-        base = {"incident": incident, "can_write": can_write, "oob": oob, "as_of": as_of, "error": error, "request": request}
+        # A refusal changes no entry, so its panel would look no newer than the one shown: it carries no
+        # as-of mark, which the page always swaps in (and the next push replaces).
+        mark = "" if error else as_of
+        base = {"incident": incident, "can_write": can_write, "oob": oob, "as_of": mark, "error": error, "request": request}
         html.append(render_to_string(template, {**context, **base}, request))
     return mark_safe("".join(html))  # each part is a template's autoescaped output
 

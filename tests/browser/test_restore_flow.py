@@ -80,7 +80,10 @@ def test_it_hands_command_over_when_the_new_ic_accepts(new_page, live_app, alice
     commander = alice_page.locator("#role-commander")
     commander.get_by_label("Hand off Incident Commander to").select_option(label="bob")
     commander.get_by_role("button", name="Hand off").click()
-    expect(alice_page.locator("#room-alert")).to_contain_text("Bob Ortiz is Tech Lead and cannot also be Incident Commander")
+    # The refusal is shown next to the control that was refused, not at the top of the room.
+    refusal = alice_page.locator("#role-commander .field-error")
+    expect(refusal).to_contain_text("Bob Ortiz is Tech Lead and cannot also be Incident Commander")
+    screenshot(alice_page, "roles-refusal-next-to-control")
 
     alice_page.locator("#role-tech_lead").get_by_role("button", name="Relieve").click()
     expect(alice_page.locator("#role-tech_lead")).to_contain_text("held by the IC")
