@@ -8,7 +8,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self):
         from incidents import comms, reminders, signals
 
-        from . import slack
+        from .outbound import slack
 
         signals.incident_declared.connect(slack.on_declared, dispatch_uid="slack.on_declared")
         signals.incident_resolved.connect(slack.on_resolved, dispatch_uid="slack.on_resolved")

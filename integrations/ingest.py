@@ -20,7 +20,7 @@ from incidents.actions import ActionError, record
 from incidents.models import EntryKind, Incident, Service
 
 from . import panels, routing, senders
-from .events import AlertBatch, AlertEvent, DeployEvent, PayloadError
+from .senders.events import AlertBatch, AlertEvent, DeployEvent, PayloadError
 from .markdown import alert_line, escape
 from .models import Alert, AlertGroup, AlertStatus, Delivery, DeliveryStatus, Endpoint, EndpointKind, hash_token
 

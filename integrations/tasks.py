@@ -8,7 +8,8 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.utils import timezone
 
-from . import ingest, slack
+from . import ingest
+from .outbound import slack
 from .models import Delivery
 
 

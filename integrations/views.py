@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import ingest, senders
-from .events import PayloadError
+from .senders.events import PayloadError
 from .models import Endpoint
 from .signatures import is_signed_correctly
 

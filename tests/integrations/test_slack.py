@@ -10,7 +10,7 @@ import pytest
 
 from incidents import actions, comms, tasks
 from incidents.models import EntryKind, Incident
-from integrations import slack
+from integrations.outbound import slack
 from integrations.models import SlackDelivery, SlackWebhook
 from integrations.tasks import deliver_slack
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 
-from .models import SlackDelivery, SlackWebhook
+from ..models import SlackDelivery, SlackWebhook
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _escape(text: str) -> str:
 
 def queue(incident: Incident, event: str, text: str) -> list[SlackDelivery]:
     """Record one delivery per webhook and post it after the surrounding transaction commits."""
-    from .tasks import deliver_slack
+    from ..tasks import deliver_slack
 
     urls = webhook_urls()
     if not urls:
