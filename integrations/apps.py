@@ -6,11 +6,12 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here because they load models, which the app registry must be ready for.
         from incidents import comms, reminders, signals
 
-        from .outbound import slack
+        from . import receivers
 
-        signals.incident_declared.connect(slack.on_declared, dispatch_uid="slack.on_declared")
-        signals.incident_resolved.connect(slack.on_resolved, dispatch_uid="slack.on_resolved")
-        comms.update_published.connect(slack.on_update_published, dispatch_uid="slack.on_update_published")
-        reminders.reminder_posted.connect(slack.on_reminder_posted, dispatch_uid="slack.on_reminder_posted")
+        signals.incident_declared.connect(receivers.on_declared, dispatch_uid="integrations.on_declared")
+        signals.incident_resolved.connect(receivers.on_resolved, dispatch_uid="integrations.on_resolved")
+        comms.update_published.connect(receivers.on_update_published, dispatch_uid="integrations.on_update_published")
+        reminders.reminder_posted.connect(receivers.on_reminder_posted, dispatch_uid="integrations.on_reminder_posted")
