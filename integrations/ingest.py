@@ -228,7 +228,7 @@ def _record_arrivals(incident: Incident, group: AlertGroup, fired: list[Alert], 
                 metadata={**meta, "all_resolved": True},
             )
     if fired or resolved:
-        transaction.on_commit(partial(panels.send_alerts_panel, incident.pk))
+        transaction.on_commit(partial(panels.push_alerts_panel, incident.pk))
 
 
 def stuck_deliveries(older_than: timedelta = timedelta(minutes=1)):

@@ -1,17 +1,18 @@
-"""`{% alerts_panel incident %}`: the room's Alerts panel (integrations/panels.py), at the room's alerts slot."""
+"""`{% alerts_panel incident %}`: the room's Alerts panel, rendered from integrations.panels."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..panels import render_panel
+from .. import panels
 
 register = template.Library()
 
 
 @register.simple_tag
 def alerts_panel(incident) -> str:
-    # render_panel autoescapes every label and annotation; its output is template HTML.
-    return mark_safe(render_panel(incident.pk))  # noqa: S308
+    # A thin wrapper until the room's panel registry renders panels.PARTIAL with panels.room_panel_context.
+    # The partial autoescapes every label and annotation; its output is template HTML.
+    return mark_safe(panels.render_panel(incident))  # noqa: S308
 
 
 @register.filter
