@@ -7,3 +7,7 @@ from django.dispatch import Signal
 incident_declared = Signal()
 #: incident_resolved(sender, incident)
 incident_resolved = Signal()
+#: update_published(sender, update): a status update became visible (internal at once, external on approval).
+update_published = Signal()
+#: reminder_posted(sender, entry): a reminder entry was written for an overdue status update.
+reminder_posted = Signal()

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from . import ingest
+from . import ingest, tasks
 from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
 
 
@@ -55,7 +55,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Process again (after fixing a rule, a service or the commander)")
     def process_again(self, request, queryset):
         for delivery in queryset.exclude(status="processed"):
-            ingest.retry_delivery(delivery)
+            ingest.reopen_delivery(delivery)
+            tasks.process_delivery.delay_on_commit(delivery.pk)
         messages.info(request, "Queued again; processed deliveries were left alone.")
 
 
@@ -76,7 +77,6 @@ class AlertGroupAdmin(admin.ModelAdmin):
     list_filter = ["endpoint"]
     readonly_fields = ["endpoint", "key_hash", "group_key", "incident", "truncated_alerts"]
     inlines = [AlertInline]
-
 
 
 @admin.register(SlackWebhook)

@@ -6,13 +6,14 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here because they load models, which the app registry must be ready for.
         from incidents import signals
-        from incidents.comms import actions as comms
-        from incidents.comms import reminders
 
-        from . import slack
+        from . import panels, receivers
 
-        signals.incident_declared.connect(slack.on_declared, dispatch_uid="slack.on_declared")
-        signals.incident_resolved.connect(slack.on_resolved, dispatch_uid="slack.on_resolved")
-        comms.update_published.connect(slack.on_update_published, dispatch_uid="slack.on_update_published")
-        reminders.reminder_posted.connect(slack.on_reminder_posted, dispatch_uid="slack.on_reminder_posted")
+        panels.register_with_room()
+
+        signals.incident_declared.connect(receivers.on_declared, dispatch_uid="integrations.on_declared")
+        signals.incident_resolved.connect(receivers.on_resolved, dispatch_uid="integrations.on_resolved")
+        signals.update_published.connect(receivers.on_update_published, dispatch_uid="integrations.on_update_published")
+        signals.reminder_posted.connect(receivers.on_reminder_posted, dispatch_uid="integrations.on_reminder_posted")

@@ -1,28 +1,29 @@
 """Ingest actions: a stored delivery becomes alerts, incidents and deploy records — completely or not at all.
 
-`receive_delivery` stores the raw request and queues `process_delivery`, which re-reads it, locks it,
-and does all its writes in one transaction. Repeats change nothing: alerts are matched by the
-sender's fingerprint within a firing cycle, deploys by the sender's id, and a timeline entry is
-written only when an alert's state changes. Resolved alerts never resolve an incident: people do.
+`receive_delivery` stores the raw request; its caller queues `tasks.process_delivery`, which re-reads it,
+locks it, and does all its writes in one transaction (a lost task is requeued by the sweeper). Repeats
+change nothing: alerts are matched by the sender's fingerprint within a firing cycle, deploys by the
+sender's id, and a timeline entry is written only when an alert's state changes.
+Resolved alerts never resolve an incident: people do.
 """
 
 import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from incidents import actions
-from incidents.actions import ActionError, record
+from incidents.actions import record
 from incidents.models import EntryKind, Incident, Service
+from warroom.errors import ActionError
 
-from . import panels, routing, senders
-from .events import AlertBatch, AlertEvent, DeployEvent, PayloadError
+from . import routing, senders
 from .markdown import alert_line, escape
 from .models import Alert, AlertGroup, AlertStatus, Delivery, DeliveryStatus, Endpoint, EndpointKind, hash_token
+from .senders.events import AlertBatch, AlertEvent, DeployEvent, PayloadError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -30,13 +31,8 @@ MAX_URL = 500  # Deploy.url
 
 
 def receive_delivery(endpoint: Endpoint, body: str, headers: dict[str, str]) -> Delivery:
-    """Store a delivery as it arrived and queue its processing once the row is committed."""
-    from .tasks import process_delivery
-
-    with transaction.atomic():
-        delivery = Delivery.objects.create(endpoint=endpoint, body=body, headers=headers)
-        process_delivery.delay_on_commit(delivery.pk)
-    return delivery
+    """Store a delivery as it arrived; the caller queues `tasks.process_delivery` for it."""
+    return Delivery.objects.create(endpoint=endpoint, body=body, headers=headers)
 
 
 def process_delivery(delivery_id: int) -> str | None:
@@ -75,13 +71,11 @@ def _fail(delivery_id: int, note: str) -> None:
     )
 
 
-def retry_delivery(delivery: Delivery) -> None:
-    """Process a failed or ignored delivery again (after fixing a rule or a service name)."""
-    from .tasks import process_delivery
-
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.RECEIVED, attempts=0, note="", processed_at=None)
-        process_delivery.delay_on_commit(delivery.pk)
+def reopen_delivery(delivery: Delivery) -> None:
+    """Make a failed or ignored delivery waiting again (after fixing a rule or a service name); the caller queues
+    `tasks.process_delivery`, and the sweeper picks it up should that task be lost."""
+    waiting = {"status": DeliveryStatus.RECEIVED, "attempts": 0, "note": "", "processed_at": None}
+    Delivery.objects.filter(pk=delivery.pk).update(**waiting)
 
 
 # --- deploys -----------------------------------------------------------------------------------------
@@ -233,8 +227,6 @@ def _record_arrivals(incident: Incident, group: AlertGroup, fired: list[Alert], 
                 body="All alerts of this incident resolved. The incident stays open until someone resolves it.",
                 metadata={**meta, "all_resolved": True},
             )
-    if fired or resolved:
-        transaction.on_commit(partial(panels.send_alerts_panel, incident.pk))
 
 
 def stuck_deliveries(older_than: timedelta = timedelta(minutes=1)):

@@ -1,21 +1,24 @@
-"""The room's Alerts panel: what it shows, and its live push when a delivery changes it."""
+"""The room's Alerts panel: the alerts attached to an incident, grouped as their senders group them.
+
+Registered with the room's panel registry; alert entries (EntryKind.ALERT) refresh it live.
+"""
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 
-from incidents.live import broadcast
+from incidents.models import Incident
+from incidents.room.panels import Loads, Panel, register
 
 from .models import Alert, AlertGroup, AlertStatus
 
-PANEL = "integrations/alerts_panel.html#panel"
+PARTIAL = "integrations/alerts_panel.html#panel"
 MAX_GROUPS = 20
 
 
-def alerts_context(incident_id: int) -> dict:
-    """Two queries whatever the number of alerts: the groups, then all their alerts."""
+def room_panel_context(incident: Incident, loads: Loads | None = None) -> dict:
+    """Two queries whatever the number of alerts: the groups (with their endpoint), then all their alerts."""
     alerts = Alert.objects.order_by("status", "-starts_at", "pk")
     groups = list(
-        AlertGroup.objects.filter(incident_id=incident_id)
+        AlertGroup.objects.filter(incident_id=incident.pk)
         .select_related("endpoint")
         .prefetch_related(Prefetch("alerts", queryset=alerts))
         .order_by("-created_at")[:MAX_GROUPS]
@@ -24,10 +27,5 @@ def alerts_context(incident_id: int) -> dict:
     return {"alert_groups": groups, "firing_count": firing}
 
 
-def render_panel(incident_id: int, *, oob: bool = False) -> str:
-    return render_to_string(PANEL, {**alerts_context(incident_id), "oob": oob})
-
-
-def send_alerts_panel(incident_id: int) -> None:
-    """Re-render the panel once and push it to every open room of the incident."""
-    broadcast.group_send(incident_id, {"type": "room.html", "html": render_panel(incident_id, oob=True)})
+def register_with_room() -> None:
+    register(Panel("alerts", PARTIAL, room_panel_context))

@@ -8,8 +8,9 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.utils import timezone
 
-from . import ingest, slack
+from . import ingest
 from .models import Delivery
+from .outbound import slack
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -33,7 +34,6 @@ def purge_old_deliveries() -> int:
     cutoff = timezone.now() - timedelta(days=settings.WARROOM["DELIVERY_RETENTION_DAYS"])
     deleted, _ = Delivery.objects.filter(received_at__lt=cutoff).delete()
     return deleted
-
 
 
 class SlackTask(DjangoTask):

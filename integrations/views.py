@@ -1,4 +1,4 @@
-"""Webhook receivers: `POST /hooks/<kind>/<token>`. Check, store, answer 202; a task does the rest.
+"""Webhook receivers: `POST /hooks/<kind>/<token>`. Check, store, queue the ingest task, answer 202.
 
 Every refusal is JSON `{"error": "..."}` and writes nothing: unknown token 404, bad signature 401,
 too large or not the JSON this kind expects 400 (with the reason).
@@ -12,9 +12,9 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import ingest, senders
-from .events import PayloadError
+from . import ingest, senders, tasks
 from .models import Endpoint
+from .senders.events import PayloadError
 from .signatures import is_signed_correctly
 
 
@@ -47,6 +47,7 @@ def hook(request, kind: str, token: str):
     except PayloadError as error:
         return _error(f"This is not a {endpoint.get_kind_display()} payload: {error}", 400)
     delivery = ingest.receive_delivery(endpoint, body.decode(), headers)
+    tasks.process_delivery.delay_on_commit(delivery.pk)
     return JsonResponse({"accepted": True, "delivery": delivery.pk}, status=202)
 
 

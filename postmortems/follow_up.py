@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from incidents.actions import ActionConflict, ActionError, record
 from incidents.models import EntryKind
-from integrations.jira import CreatedIssue, JiraConfig, JiraError
+from integrations.outbound.jira import CreatedIssue, JiraConfig, JiraError
 
 from . import notify
 from .items import name, room_items_on_commit

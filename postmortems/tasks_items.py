@@ -6,7 +6,7 @@ Beat runs the sweepers (CELERY_BEAT_SCHEDULE in warroom/settings.py); due times 
 
 from celery import shared_task
 
-from integrations.jira import JiraConfig, JiraError, create_issue
+from integrations.outbound.jira import JiraConfig, JiraError, create_issue
 
 from . import follow_up
 

@@ -9,9 +9,9 @@ with the incident row locked, and leave a timeline entry a person would have wri
 from datetime import timedelta
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
+from incidents import signals
 from incidents.actions import (
     body_max_length,
     cadence_minutes,
@@ -38,9 +38,6 @@ from incidents.models import (
 )
 from warroom.errors import ActionConflict, ActionError, NotAllowed
 from warroom.markdown import render_markdown
-
-#: update_published(sender, update): an update became visible (internal at once, external on approval).
-update_published = Signal()
 
 CADENCE_RANGE = (1, 240)
 APPROVER_ROLES = (Role.COMMANDER, Role.COMMS_LEAD)
@@ -243,7 +240,7 @@ def _publish(incident: Incident, update: StatusUpdate, *, actor, approved_by) ->
         actor=actor,
         metadata={"update": update.pk, "state": "published", "audience": update.audience, "on_time": update.on_time},
     )
-    update_published.send(sender=StatusUpdate, update=update)
+    signals.update_published.send(sender=StatusUpdate, update=update)
 
 
 def _quote(update: StatusUpdate) -> str:

@@ -10,16 +10,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.dispatch import Signal
 from django.utils import timezone
 
+from incidents import signals
 from incidents.actions import display_name, record
 from incidents.models import OPEN_STATUSES, EntryKind, Incident, Role, TimelineEntry
 
 from .actions import minutes_text
-
-#: reminder_posted(sender, entry): a reminder entry was written for an overdue update.
-reminder_posted = Signal()
 
 
 def overdue_incident_ids(now: datetime) -> list[int]:
@@ -85,5 +82,5 @@ def _remind(incident: Incident, body: str, due: datetime, holder, role: Role, *,
             "escalated": escalated,
         },
     )
-    reminder_posted.send(sender=Incident, entry=entry)
+    signals.reminder_posted.send(sender=Incident, entry=entry)
     return entry

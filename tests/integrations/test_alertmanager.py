@@ -137,16 +137,23 @@ def test_it_writes_nothing_when_processing_fails_halfway(make_endpoint, sender, 
     assert snapshot() == (0, 0, 0, 0)
 
 
-def test_it_processes_a_failed_delivery_again_after_the_fix(make_endpoint, sender, alice, django_capture_on_commit_callbacks):
-    from integrations import ingest, tasks
+def test_it_processes_a_failed_delivery_again_after_the_fix(
+    make_endpoint, sender, alice, client, django_user_model, django_capture_on_commit_callbacks
+):
+    from integrations import tasks
 
     endpoint, path = make_endpoint("alertmanager", commander=None)
     delivery = sender.deliver(path, payload("alertmanager-firing"))
     endpoint.commander = alice
     endpoint.save()
+    # Created only now: a superuser is the fallback commander, and the first delivery must find none.
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
     with django_capture_on_commit_callbacks() as callbacks:
-        ingest.retry_delivery(delivery)
+        action = {"action": "process_again", "_selected_action": [delivery.pk]}
+        response = client.post("/admin/integrations/delivery/", action)
+    assert response.status_code == 302
     assert len(callbacks) == 1
+    assert Delivery.objects.get().status == DeliveryStatus.RECEIVED
     tasks.process_delivery(delivery.pk)
     assert Delivery.objects.get().status == DeliveryStatus.PROCESSED
     assert Incident.objects.get().commander == alice

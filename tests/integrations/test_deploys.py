@@ -17,8 +17,17 @@ GITLAB = {"X-Gitlab-Event": "Deployment Hook"}
 @pytest.mark.parametrize(
     ("sample", "headers", "expected"),
     [
-        ("github-deployment-status", GITHUB, ("github", "deployment:1456228", "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "bob",
-                                              "https://github.com/acme/checkout/actions/runs/4711")),
+        (
+            "github-deployment-status",
+            GITHUB,
+            (
+                "github",
+                "deployment:1456228",
+                "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+                "bob",
+                "https://github.com/acme/checkout/actions/runs/4711",
+            ),
+        ),
         ("gitlab-deployment", GITLAB, ("gitlab", "deployment:15", "279484c0", "carol", "https://gitlab.example/acme/checkout/-/jobs/796")),
         ("jenkins-notification", {}, ("jenkins", "checkout#318", "v2.14.2", "", "https://jenkins.example/job/checkout/318/")),
         ("generic-deploy", {}, ("generic", "run-4711", "v2.14.3", "ci-bot", "https://ci.example/run/4711")),

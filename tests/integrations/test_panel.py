@@ -2,6 +2,7 @@
 
 import copy
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from incidents.models import TimelineEntry
@@ -63,42 +64,23 @@ def test_it_loads_the_panel_with_a_constant_number_of_queries(make_endpoint, sen
         extra["fingerprint"] = f"{i:016x}"
         body["alerts"].append(extra)
     sender.deliver(path, body)
-    incident_id = Alert.objects.first().group.incident_id
+    incident = Alert.objects.select_related("group__incident").first().group.incident
     with django_assert_max_num_queries(2):
-        html = panels.render_panel(incident_id)
+        html = render_to_string(panels.PARTIAL, panels.room_panel_context(incident))
     assert "32 firing" in html
 
 
-def test_it_pushes_the_panel_to_open_rooms_after_a_delivery(make_endpoint, incident, django_capture_on_commit_callbacks):
-    import asyncio
+def test_it_pushes_the_panel_to_open_rooms_after_a_delivery(make_endpoint, incident, capture_broadcasts):
     import json
 
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    from incidents.live import broadcast
     from integrations import ingest
     from integrations.models import Delivery
 
     endpoint, _ = make_endpoint("alertmanager")
     delivery = Delivery.objects.create(endpoint=endpoint, body=json.dumps(payload("alertmanager-firing")))
-    layer = get_channel_layer()
-
-    async def listen_then_process():
-        channel = await layer.new_channel()
-        await layer.group_add(broadcast.group_name(incident.pk), channel)
-        return channel
-
-    async def frames(channel):
-        received = []
-        while not any(m["type"] == "room.html" for m in received):
-            received.append(await asyncio.wait_for(layer.receive(channel), 5))
-        return received
-
-    channel = async_to_sync(listen_then_process)()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_broadcasts(incident) as messages:
         ingest.process_delivery(delivery.pk)
-    messages = async_to_sync(frames)(channel)
-    panel = next(m["html"] for m in messages if m["type"] == "room.html")
+    [message] = messages
+    panel = message["panels"]["write"]
     assert 'id="alerts-panel"' in panel and 'hx-swap-oob="true"' in panel and "2 firing" in panel
-    assert any(m["type"] == "room.entry" for m in messages)
+    assert message["entries"] and all("alert" in html.lower() for _, html in message["entries"])

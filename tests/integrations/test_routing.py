@@ -20,7 +20,7 @@ def test_it_reads_matchers_as_alertmanager_writes_them():
     assert parse_matchers("") == []
 
 
-@pytest.mark.parametrize("bad", ['severity=critical', 'service=~"("', 'a="b" junk'])
+@pytest.mark.parametrize("bad", ["severity=critical", 'service=~"("', 'a="b" junk'])
 def test_it_refuses_matchers_it_cannot_read(bad):
     with pytest.raises(ValidationError):
         RoutingRule(matchers=bad).clean()
@@ -51,8 +51,15 @@ def test_it_fills_title_templates_from_labels_and_annotations_only():
 def test_it_applies_the_first_matching_rule(make_endpoint, sender, checkout, bob):
     endpoint, path = make_endpoint("alertmanager")
     payments = Service.objects.create(name="Payments", slug="payments")
-    RoutingRule.objects.create(endpoint=endpoint, position=1, matchers='alertname="CheckoutErrorRate"', severity="SEV1",
-                               service=payments, title_template="{alertname} ({severity})", commander=bob)
+    RoutingRule.objects.create(
+        endpoint=endpoint,
+        position=1,
+        matchers='alertname="CheckoutErrorRate"',
+        severity="SEV1",
+        service=payments,
+        title_template="{alertname} ({severity})",
+        commander=bob,
+    )
     RoutingRule.objects.create(endpoint=endpoint, position=2, matchers="", severity="SEV4")
     sender.deliver(path, payload("alertmanager-firing"))
     incident = Incident.objects.get()

@@ -110,6 +110,7 @@ def test_it_checks_generic_signatures_when_a_secret_is_set(make_endpoint, sender
 
 def test_it_accepts_and_ignores_sentry_resources_that_are_not_alerts(make_endpoint, sender):
     _, path = make_endpoint("sentry")
-    delivery = sender.deliver(path, {"action": "created", "data": {"installation": {"uuid": "x"}}}, headers={"Sentry-Hook-Resource": "installation"})
+    body = {"action": "created", "data": {"installation": {"uuid": "x"}}}
+    delivery = sender.deliver(path, body, headers={"Sentry-Hook-Resource": "installation"})
     assert delivery.status == "ignored"
     assert not Alert.objects.exists()

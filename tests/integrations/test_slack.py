@@ -14,8 +14,8 @@ from incidents.comms import actions as comms
 
 from incidents import tasks
 from incidents.models import EntryKind, Incident
-from integrations import slack
 from integrations.models import SlackDelivery, SlackWebhook
+from integrations.outbound import slack
 from integrations.tasks import deliver_slack
 
 
@@ -97,7 +97,7 @@ def test_it_sends_declare_update_reminder_and_resolve_messages(alice, checkout, 
 def test_it_retries_with_back_off_until_slack_takes_the_message(incident, fake_slack, django_capture_on_commit_callbacks):
     server = fake_slack(fail_first=2)
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.queue(incident, "update", "Still investigating.")
+        [delivery] = slack.create_deliveries(incident, "update", "Still investigating.")
     deliver_slack.apply(args=[delivery.pk])
     delivery.refresh_from_db()
     assert len(server.received) == 3
@@ -109,7 +109,7 @@ def test_it_retries_with_back_off_until_slack_takes_the_message(incident, fake_s
 def test_it_tells_the_room_once_when_slack_keeps_failing(incident, fake_slack, django_capture_on_commit_callbacks):
     server = fake_slack(fail_first=100)
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.queue(incident, "reminder", "Overdue.")
+        [delivery] = slack.create_deliveries(incident, "reminder", "Overdue.")
     deliver_slack.apply(args=[delivery.pk])
     deliver_slack.apply(args=[delivery.pk])  # a re-delivered task finds the delivery settled
     delivery.refresh_from_db()
@@ -122,7 +122,7 @@ def test_it_tells_the_room_once_when_slack_keeps_failing(incident, fake_slack, d
 def test_it_never_posts_a_sent_message_twice(incident, fake_slack, django_capture_on_commit_callbacks):
     server = fake_slack()
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.queue(incident, "update", "x")
+        [delivery] = slack.create_deliveries(incident, "update", "x")
     deliver_slack.apply(args=[delivery.pk])
     deliver_slack.apply(args=[delivery.pk])
     assert len(server.received) == 1
@@ -147,7 +147,7 @@ def test_it_sends_to_every_enabled_admin_webhook(incident, fake_slack, settings,
     SlackWebhook.objects.create(name="#exec", url=second.url)
     SlackWebhook.objects.create(name="#old", url="http://127.0.0.1:9/off", enabled=False)
     with django_capture_on_commit_callbacks(execute=False):
-        deliveries = slack.queue(incident, "update", "x")
+        deliveries = slack.create_deliveries(incident, "update", "x")
     for d in deliveries:
         deliver_slack.apply(args=[d.pk])
     assert len(deliveries) == 2 and len(first.received) == 1 and len(second.received) == 1
@@ -155,7 +155,7 @@ def test_it_sends_to_every_enabled_admin_webhook(incident, fake_slack, settings,
 
 def test_it_queues_nothing_without_a_webhook(incident, settings):
     settings.SLACK_WEBHOOK_URL = ""
-    assert slack.queue(incident, "update", "x") == []
+    assert slack.create_deliveries(incident, "update", "x") == []
     assert SlackDelivery.objects.count() == 0
 
 

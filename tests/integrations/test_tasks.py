@@ -33,7 +33,8 @@ def test_it_processes_deliveries_whose_task_was_lost(make_endpoint, sender, chec
     from integrations import ingest
 
     endpoint, _ = make_endpoint("alertmanager")
-    lost = Delivery.objects.create(endpoint=endpoint, body=json.dumps(payload("alertmanager-firing")), received_at=timezone.now() - timedelta(minutes=5))
+    body, five_minutes_ago = json.dumps(payload("alertmanager-firing")), timezone.now() - timedelta(minutes=5)
+    lost = Delivery.objects.create(endpoint=endpoint, body=body, received_at=five_minutes_ago)
     fresh = Delivery.objects.create(endpoint=endpoint, body=json.dumps(payload("alertmanager-firing")))
     assert list(ingest.stuck_deliveries()) == [lost]
     assert tasks.requeue_stuck_deliveries() == 1
@@ -68,8 +69,16 @@ def test_it_refuses_a_duplicate_endpoint_name(db):
 def test_it_shows_the_url_once_when_an_admin_adds_an_endpoint(admin_client, sender):
     response = admin_client.post(
         "/admin/integrations/endpoint/add/",
-        {"kind": "generic", "name": "uptime-checks", "signing_secret": "", "active": "on",
-         "rules-TOTAL_FORMS": "0", "rules-INITIAL_FORMS": "0", "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000"},
+        {
+            "kind": "generic",
+            "name": "uptime-checks",
+            "signing_secret": "",
+            "active": "on",
+            "rules-TOTAL_FORMS": "0",
+            "rules-INITIAL_FORMS": "0",
+            "rules-MIN_NUM_FORMS": "0",
+            "rules-MAX_NUM_FORMS": "1000",
+        },
         follow=True,
     )
     assert response.status_code == 200

@@ -103,7 +103,13 @@ def test_it_refuses_get(make_endpoint, client):
     assert client.get(path).status_code == 405
 
 
-@pytest.mark.parametrize(("kind", "header", "sample"), [("grafana", "X-Grafana-Alerting-Signature", "grafana-firing"), ("sentry", "Sentry-Hook-Signature", "sentry-issue-created")])
+@pytest.mark.parametrize(
+    ("kind", "header", "sample"),
+    [
+        ("grafana", "X-Grafana-Alerting-Signature", "grafana-firing"),
+        ("sentry", "Sentry-Hook-Signature", "sentry-issue-created"),
+    ],
+)
 def test_it_accepts_a_correct_hmac_signature(make_endpoint, sender, kind, header, sample):
     _, path = make_endpoint(kind, signing_secret="s3cret")
     body = json.dumps(payload(sample)).encode()
@@ -111,7 +117,13 @@ def test_it_accepts_a_correct_hmac_signature(make_endpoint, sender, kind, header
     assert response.status_code == 202
 
 
-@pytest.mark.parametrize(("kind", "header", "sample"), [("grafana", "X-Grafana-Alerting-Signature", "grafana-firing"), ("sentry", "Sentry-Hook-Signature", "sentry-issue-created")])
+@pytest.mark.parametrize(
+    ("kind", "header", "sample"),
+    [
+        ("grafana", "X-Grafana-Alerting-Signature", "grafana-firing"),
+        ("sentry", "Sentry-Hook-Signature", "sentry-issue-created"),
+    ],
+)
 @pytest.mark.parametrize("signature", ["wrong", None, "other-secret", "tampered"])
 def test_it_answers_401_to_a_wrong_or_missing_signature(make_endpoint, sender, kind, header, sample, signature):
     _, path = make_endpoint(kind, signing_secret="s3cret")

@@ -1,4 +1,5 @@
-"""The senders we read, one module each (integrations/<kind>.py); each reads its vendor's payload into integrations.events objects."""
+"""The senders we read, one module each (integrations/senders/<kind>.py); each reads its vendor's payload into
+`events` objects."""
 
 from . import alertmanager, datadog, deploys, generic, grafana, sentry
 

@@ -1,7 +1,8 @@
 """Slack notifications through incoming webhooks: declare, update, reminder and resolve, linked to the room.
 
-Messages are queued after the incident's change commits and posted by a task that retries with back-off
-(integrations/tasks.py). A failure never blocks the incident flow; after the last attempt the room says so.
+integrations/receivers.py records the deliveries when the incident changes and queues their posting after
+commit; a task posts each, retrying with back-off. A failure never blocks the incident flow; after the last
+attempt the room says so.
 """
 
 import json
@@ -13,9 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from incidents.comms import actions as comms
 from incidents.models import Incident
 
-from .models import SlackDelivery, SlackWebhook
+from ..models import SlackDelivery, SlackWebhook
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +47,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def queue(incident: Incident, event: str, text: str) -> list[SlackDelivery]:
-    """Record one delivery per webhook and post it after the surrounding transaction commits."""
-    from .tasks import deliver_slack
-
+def create_deliveries(incident: Incident, event: str, text: str) -> list[SlackDelivery]:
+    """Record one pending delivery per webhook; the caller queues `tasks.deliver_slack` for each after commit."""
     urls = webhook_urls()
     if not urls:
         return []
     payload = message(incident, event, text)
-    deliveries = [SlackDelivery.objects.create(incident=incident, event=event, url=url, payload=payload) for url in urls]
-    for delivery in deliveries:
-        deliver_slack.delay_on_commit(delivery.pk)
-    return deliveries
+    return [SlackDelivery.objects.create(incident=incident, event=event, url=url, payload=payload) for url in urls]
 
 
 def post(url: str, payload: dict, timeout: float | None = None) -> None:
@@ -88,8 +85,6 @@ def deliver(delivery_id: int) -> None:
 
 def give_up(delivery_id: int, error: str) -> None:
     """After the last retry: mark the delivery failed and tell the room, once."""
-    from incidents.comms import actions as comms
-
     with transaction.atomic():
         delivery = SlackDelivery.objects.filter(pk=delivery_id).first()
         if delivery is None:
@@ -100,24 +95,20 @@ def give_up(delivery_id: int, error: str) -> None:
         comms.note_delivery_failure(delivery.incident_id, channel="Slack", event=delivery.event, attempts=delivery.attempts, error=error)
 
 
-# --- what is sent when (signal receivers, connected in integrations/apps.py) -------------------------------
+# --- what is said when ---------------------------------------------------------------------------------
 
 
-def on_declared(sender, incident: Incident, **kwargs) -> None:
-    queue(incident, "declare", f"Incident declared. Join the war room: {room_url(incident)}")
+def declared_text(incident: Incident) -> str:
+    return f"Incident declared. Join the war room: {room_url(incident)}"
 
 
-def on_resolved(sender, incident: Incident, **kwargs) -> None:
-    queue(incident, "resolve", "Resolved: service is restored. The postmortem comes next.")
+RESOLVED_TEXT = "Resolved: service is restored. The postmortem comes next."
 
 
-def on_update_published(sender, update, **kwargs) -> None:
-    from incidents.comms.actions import compose_markdown
-
-    label = "Internal update" if update.audience == "internal" else f"Status page update ({update.get_public_state_display()})"
+def update_text(update) -> str:
+    if update.audience == "internal":
+        label = "Internal update"
+    else:
+        label = f"Status page update ({update.get_public_state_display()})"
     due = f"\nNext update by {update.next_update_due_at:%H:%M} UTC." if update.next_update_due_at else ""
-    queue(update.incident, "update", f"{label}:\n{compose_markdown(update.status, update.actions, update.next_steps)}{due}")
-
-
-def on_reminder_posted(sender, entry, **kwargs) -> None:
-    queue(entry.incident, "reminder", entry.body)
+    return f"{label}:\n{comms.compose_markdown(update.status, update.actions, update.next_steps)}{due}"

@@ -106,4 +106,3 @@ def _generic(payload: dict) -> DeployEvent:
         deployed_by=text(payload.get("deployed_by"), "deployed_by", limit=150),
         url=http_url(payload.get("url")),
     )
-

@@ -1,0 +1,1 @@
+"""Notifications out: Slack messages for the incident flow, Jira issues for action items."""
