@@ -35,6 +35,7 @@ alertmanager:
 
 test: $(STAMP) chromium alertmanager
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
@@ -42,6 +43,7 @@ bench: setup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/ruff format --check .
 
 format: $(STAMP)
