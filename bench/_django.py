@@ -29,7 +29,7 @@ def throwaway_database(name: str):
         if connection.vendor == "sqlite":
             yield f"sqlite:///{connection.settings_dict['NAME']}"
         else:
-            from bench._processes import database_url_for
+            from bench.processes import database_url_for
 
             yield database_url_for(connection.settings_dict["NAME"])
     finally:

@@ -44,11 +44,8 @@ def _measure(n, connection):
     from django.test import Client
     from django.utils import timezone
 
-    from incidents import actions
-
+    from incidents import actions, tasks
     from incidents.comms import actions as comms
-
-    from incidents import tasks
     from incidents.models import Incident, Service, StatusUpdate, TimelineEntry
 
     StatusUpdate.objects.all().delete()

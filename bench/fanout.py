@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench._django import throwaway_database
-from bench._processes import ROOT, ServerProcess, api_post, free_port
+from bench.processes import ROOT, ServerProcess, api_post, free_port
 
 LAYERS = {"core": "channels_redis.core.RedisChannelLayer", "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer"}
 ENTRY_ID = re.compile(r'id="entry-(\d+)"')

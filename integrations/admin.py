@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from . import ingest, tasks
+from . import actions, ingest, tasks
 from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
 
 
@@ -28,8 +28,7 @@ class EndpointAdmin(admin.ModelAdmin):
     @admin.action(description="Issue a new URL token (the old URL stops working)")
     def rotate_token(self, request, queryset):
         for endpoint in queryset:
-            token = endpoint.issue_token()
-            endpoint.save(update_fields=["token_prefix", "token_hash"])
+            token = actions.rotate_endpoint_token(endpoint)
             self._show_url(request, endpoint, token)
 
     def _show_url(self, request, endpoint, token):

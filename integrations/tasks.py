@@ -6,10 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
-from django.utils import timezone
 
-from . import ingest
-from .models import Delivery
+from . import actions, ingest
 from .outbound import slack
 
 
@@ -31,9 +29,7 @@ def requeue_stuck_deliveries() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def purge_old_deliveries() -> int:
     """Raw deliveries are kept for debugging and replay, then deleted (alerts and deploys stay)."""
-    cutoff = timezone.now() - timedelta(days=settings.WARROOM["DELIVERY_RETENTION_DAYS"])
-    deleted, _ = Delivery.objects.filter(received_at__lt=cutoff).delete()
-    return deleted
+    return actions.purge_old_deliveries(timedelta(days=settings.WARROOM["DELIVERY_RETENTION_DAYS"]))
 
 
 class SlackTask(DjangoTask):

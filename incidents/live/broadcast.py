@@ -162,7 +162,8 @@ def use_private_loop() -> None:
     _use_private_loop = True
 
 
-def _private_loop() -> asyncio.AbstractEventLoop:
+def worker_loop() -> asyncio.AbstractEventLoop:
+    """This process's long-lived sending loop (started on first use; a forked child starts its own)."""
     global _private
     if _private is None or _private[0] != os.getpid():  # a forked pool child starts its own
         loop = asyncio.new_event_loop()
@@ -183,7 +184,7 @@ def group_send(incident_id: int, message: dict) -> None:
     try:
         loop = _server_loop
         if loop is None and _use_private_loop:
-            loop = _private_loop()
+            loop = worker_loop()
         if loop is not None and loop.is_running() and not _runs_on(loop):
             # Embedded mode: the in-memory layer belongs to the server's loop; hand the send to it.
             asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=10)

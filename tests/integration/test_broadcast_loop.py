@@ -30,8 +30,8 @@ def test_it_sends_every_broadcast_through_one_private_loop(monkeypatch):
     channel = async_to_sync(subscribe)()
     broadcast.use_private_loop()  # what the worker_init signal does in a Celery worker
     broadcast.group_send(987654, {"type": "room.html", "html": "<p id='a'>one</p>"})
-    loop = broadcast._private[1]
+    loop = broadcast.worker_loop()
     broadcast.group_send(987654, {"type": "room.html", "html": "<p id='b'>two</p>"})
-    assert broadcast._private[1] is loop and loop.is_running()
+    assert broadcast.worker_loop() is loop and loop.is_running()
     assert [m["html"] for m in async_to_sync(receive_two)(channel)] == ["<p id='a'>one</p>", "<p id='b'>two</p>"]
     loop.call_soon_threadsafe(loop.stop)

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from django.conf import settings
 
-from bench._processes import ServerProcess, api_post, database_url_for, open_room_sockets, wait_for_entry
+from bench.processes import ServerProcess, api_post, database_url_for, open_room_sockets, wait_for_entry
 from incidents.models import ApiToken
 from tests.conftest import login, require_services
 

@@ -6,9 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from incidents import actions
-
-from incidents import tasks
+from incidents import actions, tasks
 from incidents.models import EntryKind, Incident
 from tests.conftest import require_services
 

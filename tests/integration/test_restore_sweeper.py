@@ -8,9 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from incidents import actions
-
-from incidents.restore import actions as decisions
 from incidents.models import Decision, EntryKind, RoleAssignment
+from incidents.restore import actions as decisions
 from incidents.tasks import sweep_restore_reminders
 from tests.conftest import require_services
 

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Service
+from integrations import actions
 from integrations.models import Endpoint, EndpointKind
 
 
@@ -20,15 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, kind, name, signing_secret, service, commander, **options):
         if Endpoint.objects.filter(name=name).exists():
             raise CommandError(f"An endpoint named “{name}” exists already; choose another name.")
-        endpoint = Endpoint(kind=kind, name=name, signing_secret=signing_secret)
+        owner = person = None
         if service:
-            endpoint.service = Service.objects.filter(slug=service).first()
-            if endpoint.service is None:
+            owner = Service.objects.filter(slug=service).first()
+            if owner is None:
                 raise CommandError(f"No service with slug “{service}”.")
         if commander:
-            endpoint.commander = get_user_model().objects.filter(username=commander, is_active=True).first()
-            if endpoint.commander is None:
+            person = get_user_model().objects.filter(username=commander, is_active=True).first()
+            if person is None:
                 raise CommandError(f"No active user “{commander}”.")
-        token = endpoint.issue_token()
-        endpoint.save()
+        _, token = actions.create_endpoint(kind=kind, name=name, signing_secret=signing_secret, service=owner, commander=person)
         self.stdout.write(Endpoint.url_for(kind, token))
