@@ -9,15 +9,17 @@ from ninja import Field, Router, Schema, Status
 
 from incidents import actions
 from incidents.access import can_write, get_incident_for_user
-from incidents.models import Incident, Role, Service, TimelineEntry
+from incidents.models import POSTABLE_KINDS, EntryKind, Incident, Role, Service, Severity, TimelineEntry
+from incidents.models import Status as LifecycleStatus
+from warroom.choices import choice_literal
 
 User = get_user_model()
 router = Router(tags=["incidents"])
 
-SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"]
-StatusName = Literal["investigating", "identified", "mitigated", "monitoring", "resolved"]
-EntryKindName = Literal["note", "finding", "decision", "action"]
-RoleName = Literal["commander", "tech_lead", "comms_lead", "scribe", "deputy"]
+SeverityName = choice_literal(Severity)
+StatusName = choice_literal(LifecycleStatus)
+EntryKindName = choice_literal(EntryKind, *POSTABLE_KINDS)
+RoleName = choice_literal(Role)
 
 
 class Error(Schema):

@@ -1,7 +1,6 @@
 """Status updates over the JSON API: post (internal publishes, external drafts), approve, and the cadence."""
 
 from datetime import datetime
-from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
@@ -9,18 +8,20 @@ from ninja import Field, Router, Schema, Status
 from incidents.access import get_incident_for_user
 from incidents.api import Error, IncidentOut, fresh_incident_json, incidents_for_api
 from incidents.api import router as incidents_router
-from incidents.models import StatusUpdate
+from incidents.models import Audience, ComponentState, PublicState, StatusUpdate
+from warroom.choices import choice_literal
 
 from . import actions as comms
 
 router = Router(tags=["status updates"])
 
-PublicStateName = Literal["investigating", "identified", "monitoring", "resolved"]
-ComponentStateName = Literal["operational", "degraded_performance", "partial_outage", "major_outage"]
+PublicStateName = choice_literal(PublicState)
+ComponentStateName = choice_literal(ComponentState)
+AudienceName = choice_literal(Audience)
 
 
 class UpdateIn(Schema):
-    audience: Literal["internal", "external"]
+    audience: AudienceName
     status: str = Field(description="current status")
     actions: str = Field("", description="actions taken")
     next_steps: str = ""
@@ -33,8 +34,8 @@ class UpdateIn(Schema):
 class UpdateOut(Schema):
     id: int
     incident: int
-    audience: Literal["internal", "external"]
-    state: Literal["draft", "published"]
+    audience: AudienceName
+    state: choice_literal(StatusUpdate.State)
     headline: str
     public_state: str
     component_state: str

@@ -1,14 +1,15 @@
 """Request and response shapes of the restore-stage API (incidents/api_restore.py), for the OpenAPI schema."""
 
 from datetime import datetime
-from typing import Literal
 
 from ninja import Field, Schema
 
 from incidents.api import SeverityName
+from incidents.models import Decision, Theory
+from warroom.choices import choice_literal
 
-OutcomeName = Literal["worked", "no_effect", "worse"]
-TheoryStateName = Literal["open", "ruled_out", "confirmed"]
+OutcomeName = choice_literal(Decision.Outcome)
+TheoryStateName = choice_literal(Theory.State)
 
 
 class DeployIn(Schema):
@@ -117,7 +118,7 @@ class DecisionOut(Schema):
     chosen: str
     risk: str
     revert_plan: str
-    state: Literal["proposed", "decided", "closed", "withdrawn"]
+    state: choice_literal(Decision.State)
     owner: str | None
     timebox_until: datetime | None
     timebox_expired: bool

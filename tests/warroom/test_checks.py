@@ -181,3 +181,16 @@ def test_it_reports_a_channel_layer_that_cannot_be_imported(settings, monkeypatc
     [error] = check_channel_layer()
     assert error.id == "warroom.E004" and "cannot be imported" in error.msg and "channels_redis.core" in error.msg
     assert "requirements.txt" in error.hint
+
+
+def test_it_derives_api_choices_from_the_models():
+    from typing import get_args
+
+    import pytest
+
+    from incidents.models import Severity, Status
+    from warroom.choices import choice_literal
+
+    assert get_args(choice_literal(Severity)) == tuple(Severity.values)
+    with pytest.raises(ValueError, match="not values of Status"):
+        choice_literal(Status, "open_only")

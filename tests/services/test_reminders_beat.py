@@ -13,7 +13,7 @@ from django.utils import timezone
 from incidents import actions
 from incidents.models import EntryKind, Incident
 from tests.conftest import require_services
-from tests.integration.test_run_modes import stop, wait_for
+from tests.services.test_run_modes import stop, wait_for
 from warroom.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
