@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from incidents.actions import ActionConflict, ActionError, _name, record
 from incidents.models import EntryKind, Incident, Status
 from warroom.markdown import render_markdown
 
+from . import panels
 from .drafting import build_draft, expand_factors
 from .models import ContributingFactor, Postmortem, Revision
 from .review import propose_review_slot, review_deadline
@@ -40,7 +40,7 @@ class PostmortemConflict(ActionConflict):
         self.current = postmortem
 
 
-def _locked(postmortem: Postmortem) -> Postmortem:
+def _lock_postmortem(postmortem: Postmortem) -> Postmortem:
     return Postmortem.objects.select_for_update(of=("self",)).select_related("incident", "updated_by").get(pk=postmortem.pk)
 
 
@@ -52,9 +52,7 @@ def _card_on_commit(incident: Incident) -> None:
     """Re-render the room's postmortem card after commit and push it to every open room."""
 
     def send():
-        postmortem = Postmortem.objects.filter(incident=incident).first()
-        html = render_to_string("postmortems/_room_card.html", {"incident": incident, "postmortem": postmortem, "oob": True})
-        broadcast.send_html(incident.pk, html)
+        broadcast.send_html(incident.pk, panels.render_room_card_oob(incident))
 
     transaction.on_commit(send)
 
@@ -111,7 +109,7 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
     if len(markdown) > limit:
         raise ActionError(f"The postmortem is {len(markdown)} characters long; the limit is {limit}.", "markdown")
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         if version != postmortem.version:
@@ -129,7 +127,7 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
 
 def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], actor, sentence: str, refusal: str) -> Postmortem:
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.status not in allowed_from:
             raise ActionConflict(refusal.format(state=postmortem.get_status_display()), "status")
         postmortem.status = to
@@ -165,7 +163,7 @@ def schedule_review(postmortem: Postmortem, *, review_at: datetime, actor) -> Po
     if review_at < timezone.now():
         raise ActionError("The review meeting cannot be in the past.", "review_at")
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is already published.", "status")
         postmortem.review_at = review_at
@@ -222,7 +220,7 @@ def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | Non
     """Add a factor (under a parent, or at the top); marking it the trigger unmarks the previous one."""
     text = _clean_factor(text)
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         parent = None
@@ -240,7 +238,7 @@ def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | Non
 def remove_factor(postmortem: Postmortem, *, factor_id: int, actor) -> None:
     """Remove a factor and its sub-factors."""
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         deleted, _ = postmortem.factors.filter(pk=factor_id).delete()
@@ -257,7 +255,7 @@ def add_five_whys(postmortem: Postmortem, *, problem: str, answers: list[str], a
         raise ActionError("Answer at least the first “why?”.", "answers")
     answers = [_clean_factor(a) for a in answers[:5]]
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         chain, parent = [], None

@@ -1,13 +1,13 @@
-"""The room's postmortem card: one query, rendered by the page and pushed live when the draft appears."""
+"""The room's postmortem card, rendered by the page and pushed live when the draft appears."""
 
 from django import template
 
-from ..models import Postmortem
+from ..panels import ROOM_CARD_TEMPLATE, room_panel_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("postmortems/_room_card.html")
+@register.inclusion_tag(ROOM_CARD_TEMPLATE)
 def postmortem_card(incident):
-    postmortem = Postmortem.objects.filter(incident_id=incident.pk).only("pk", "status", "version", "review_at", "incident_id").first()
-    return {"incident": incident, "postmortem": postmortem}
+    """`{% postmortem_card incident %}`: the card from `panels.room_panel_context`."""
+    return room_panel_context(incident)

@@ -7,8 +7,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import Client
 
+from action_items.models import ActionItem
 from incidents import actions, broadcast
-from postmortems.models import ActionItem
 
 from .conftest import GOOD
 
@@ -160,14 +160,14 @@ def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alic
 
 
 def test_it_lists_open_items_first_in_the_room(incident, alice, bob, raise_item):
-    from postmortems import items
-    from postmortems.tracker import room_items_context
+    from action_items import actions as item_actions
+    from action_items.panels import room_panel_context
 
     done = raise_item(incident, bob, title="Fix the retry storm")
-    items.update_action_item(done, actor=alice, status="done")
+    item_actions.update_action_item(done, actor=alice, status="done")
     later = raise_item(incident, bob, title="Document the failover", due_date=done.due_date + timedelta(days=5))
     sooner = raise_item(incident, bob, title="Tune the pool", due_date=done.due_date + timedelta(days=1))
-    assert [i.pk for i in room_items_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
+    assert [i.pk for i in room_panel_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
 
 
 def test_it_puts_the_form_in_the_postmortem_editor(incident, alice, bob, django_capture_on_commit_callbacks):
