@@ -15,11 +15,7 @@ ROOM_CARD_TEMPLATE = "postmortems/_room_card.html"
 
 def room_panel_context(incident: Incident) -> dict:
     """The postmortem card's data: the incident and its postmortem, if one has been drafted."""
-    postmortem = (
-        Postmortem.objects.filter(incident_id=incident.pk)
-        .only("pk", "status", "version", "review_at", "incident_id")
-        .first()
-    )
+    postmortem = Postmortem.objects.filter(incident_id=incident.pk).only("pk", "status", "version", "review_at", "incident_id").first()
     return {"incident": incident, "postmortem": postmortem}
 
 
