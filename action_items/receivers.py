@@ -1,4 +1,4 @@
-"""Signal receivers for action items (connected in ActionItemsConfig.ready). They run inside the sender's transaction."""
+"""Signal receivers for action items, connected in ActionItemsConfig.ready; they run inside the sender's transaction."""
 
 from . import actions
 

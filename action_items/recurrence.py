@@ -20,7 +20,7 @@ def recurrence_for(incident: Incident) -> list[dict]:
         .annotate(open_items=Count("pk", distinct=True))
         .order_by("-incident_id")
     )
-    return [{"incident_id": r["incident_id"], "title": r["incident__title"], "open_items": r["open_items"]} for r in rows]
+    return [dict(incident_id=r["incident_id"], title=r["incident__title"], open_items=r["open_items"]) for r in rows]
 
 
 def recurrence_sentence(recurrences: list[dict]) -> str:

@@ -137,23 +137,39 @@ def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], act
             fields.append("published_at")
         postmortem.save(update_fields=fields)
         link = _editor_link(postmortem.incident)
-        record(postmortem.incident, kind=EntryKind.POSTMORTEM, body=f"{_name(actor)} {sentence} ([postmortem]({link})).", actor=actor,
-               metadata={"postmortem": postmortem.pk, "status": to})
+        record(
+            postmortem.incident,
+            kind=EntryKind.POSTMORTEM,
+            body=f"{_name(actor)} {sentence} ([postmortem]({link})).",
+            actor=actor,
+            metadata={"postmortem": postmortem.pk, "status": to},
+        )
         _card_on_commit(postmortem.incident)
     return postmortem
 
 
 def send_to_review(postmortem: Postmortem, *, actor) -> Postmortem:
     """Draft → In review: the text is ready for the meeting (and can still be edited)."""
-    return _move(postmortem, to=Postmortem.State.IN_REVIEW, allowed_from=(Postmortem.State.DRAFT,), actor=actor,
-                 sentence="sent the postmortem to review", refusal="Only a draft can be sent to review; this postmortem is {state}.")
+    return _move(
+        postmortem,
+        to=Postmortem.State.IN_REVIEW,
+        allowed_from=(Postmortem.State.DRAFT,),
+        actor=actor,
+        sentence="sent the postmortem to review",
+        refusal="Only a draft can be sent to review; this postmortem is {state}.",
+    )
 
 
 def publish(postmortem: Postmortem, *, actor) -> Postmortem:
     """In review → Published: the document becomes read-only."""
-    return _move(postmortem, to=Postmortem.State.PUBLISHED, allowed_from=(Postmortem.State.IN_REVIEW,), actor=actor,
-                 sentence="published the postmortem",
-                 refusal="Only a postmortem in review can be published; this one is {state}. Send it to review first.")
+    return _move(
+        postmortem,
+        to=Postmortem.State.PUBLISHED,
+        allowed_from=(Postmortem.State.IN_REVIEW,),
+        actor=actor,
+        sentence="published the postmortem",
+        refusal="Only a postmortem in review can be published; this one is {state}. Send it to review first.",
+    )
 
 
 def schedule_review(postmortem: Postmortem, *, review_at: datetime, actor) -> Postmortem:

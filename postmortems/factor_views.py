@@ -19,8 +19,13 @@ def _answer(request, postmortem, error: str | None = None):
         if error:
             messages.error(request, error)
         return redirect("postmortems:editor", postmortem.incident_id)
-    context = {"postmortem": postmortem, "incident": postmortem.incident, "factors": factor_rows(postmortem),
-               "factor_error": error, "can_write": True}
+    context = {
+        "postmortem": postmortem,
+        "incident": postmortem.incident,
+        "factors": factor_rows(postmortem),
+        "factor_error": error,
+        "can_write": True,
+    }
     response = render(request, "postmortems/editor.html#factors", context, status=422 if error else 200)
     if not error:
         response["HX-Trigger"] = "factors-changed"
@@ -61,9 +66,7 @@ def remove_factor(request, pk, factor_id):
 def five_whys(request, pk):
     postmortem = get_postmortem_for_user(request, pk, write=True)
     try:
-        actions.add_five_whys(
-            postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user
-        )
+        actions.add_five_whys(postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user)
     except ActionError as error:
         return _answer(request, postmortem, error.message)
     return _answer(request, postmortem)

@@ -15,7 +15,8 @@ ROOM_CARD_TEMPLATE = "postmortems/_room_card.html"
 
 def room_panel_context(incident: Incident) -> dict:
     """The postmortem card's data: the incident and its postmortem, if one has been drafted."""
-    postmortem = Postmortem.objects.filter(incident_id=incident.pk).only("pk", "status", "version", "review_at", "incident_id").first()
+    card_fields = ["pk", "status", "version", "review_at", "incident_id"]
+    postmortem = Postmortem.objects.filter(incident_id=incident.pk).only(*card_fields).first()
     return {"incident": incident, "postmortem": postmortem}
 
 

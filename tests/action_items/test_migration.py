@@ -8,7 +8,12 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 # The schema as it was before the action_items app existed: its items lived in postmortems 0001.
-BEFORE = [("action_items", None), ("postmortems", "0001_initial"), ("incidents", "0001_initial"), ("integrations", "0001_initial")]
+BEFORE = [
+    ("action_items", None),
+    ("postmortems", "0001_initial"),
+    ("incidents", "0001_initial"),
+    ("integrations", "0001_initial"),
+]
 
 
 def migrate(targets):
@@ -74,8 +79,11 @@ def test_it_keeps_every_action_item_and_digest_when_they_move_to_their_own_app(s
         wont_do_reason="Replaced by the canary stage.",
         completed_at=timezone.now(),
     )
-    digest = OldDigest.objects.create(owner=bob, week_start=date(2029, 12, 31), body="Weekly action items for Bob", open_count=2)
+    monday = date(2029, 12, 31)
+    digest = OldDigest.objects.create(owner=bob, week_start=monday, body="Weekly action items for Bob", open_count=2)
     item_type = ContentType.objects.get_or_create(app_label="postmortems", model="actionitem")[0]
+    items_before = list(OldItem.objects.order_by("pk").values())
+    digests_before = list(OldDigest.objects.order_by("pk").values())
     assert {"postmortems_actionitem", "postmortems_ownerdigest"} <= set(connection.introspection.table_names())
 
     migrate(None)
@@ -87,27 +95,18 @@ def test_it_keeps_every_action_item_and_digest_when_they_move_to_their_own_app(s
     tables = set(connection.introspection.table_names())
     assert {"action_items_actionitem", "action_items_ownerdigest"} <= tables
     assert not {"postmortems_actionitem", "postmortems_ownerdigest"} & tables
-    assert ActionItem.objects.count() == 2 and OwnerDigest.objects.count() == 1
-    first = ActionItem.objects.get(pk=exported.pk)
-    assert (first.incident_id, first.postmortem_id, first.owner.username) == (incident.pk, postmortem.pk, "bob")
-    assert (first.title, first.type, first.priority, first.status) == ("Add an alert on checkout 5xx rate", "detect", "P1", "in_progress")
-    assert (first.due_date, first.last_reminded_on, first.description) == (due, due, "On-call is paged within 5 minutes.")
-    assert (first.export_state, first.jira_key, first.jira_url) == ("exported", "OPS-7", "https://jira.example/browse/OPS-7")
-    second = ActionItem.objects.get(pk=dropped.pk)
-    assert (second.status, second.wont_do_reason, second.postmortem_id) == ("wont_do", "Replaced by the canary stage.", None)
-    assert second.completed_at is not None
-    moved = OwnerDigest.objects.get(pk=digest.pk)
-    assert (moved.owner_id, moved.week_start, moved.body, moved.open_count) == (
-        bob.pk,
-        date(2029, 12, 31),
-        "Weekly action items for Bob",
-        2,
-    )
+    # Every row, every column, as it was.
+    assert list(ActionItem.objects.order_by("pk").values()) == items_before
+    assert list(OwnerDigest.objects.order_by("pk").values()) == digests_before
+    first, second = ActionItem.objects.select_related("owner", "postmortem").order_by("pk")
+    assert (first.pk, first.owner.username, first.postmortem.incident_id) == (exported.pk, "bob", incident.pk)
+    assert (first.title, first.status, first.jira_key) == ("Add an alert on checkout 5xx rate", "in_progress", "OPS-7")
+    assert (second.pk, second.status, second.wont_do_reason) == (dropped.pk, "wont_do", "Replaced by the canary stage.")
+    assert OwnerDigest.objects.get(pk=digest.pk).week_start == monday
     # The content type (and so every permission on it) is the same row, now under the new app.
     assert LiveContentType.objects.get_for_model(ActionItem).pk == item_type.pk
     assert not LiveContentType.objects.filter(app_label="postmortems", model="actionitem").exists()
     # New rows keep counting from where the old table stopped.
-    assert (
-        ActionItem.objects.create(incident_id=incident.pk, title="Add a canary", owner_id=bob.pk, type="prevent", due_date=due).pk
-        > dropped.pk
-    )
+    later = {"title": "Add a canary", "type": "prevent", "due_date": due}
+    added = ActionItem.objects.create(incident=first.incident, owner=first.owner, **later)
+    assert added.pk > dropped.pk
