@@ -103,3 +103,16 @@ def test_it_skips_owners_without_open_items(item, alice):
 @pytest.mark.parametrize("attempts, minutes", [(1, 1), (2, 2), (4, 8), (7, 60), (20, 60)])
 def test_it_backs_off_jira_retries(attempts, minutes):
     assert follow_up.retry_delay(attempts) == timedelta(minutes=minutes)
+
+
+def test_it_schedules_every_sweeper_under_a_task_name_celery_discovers(settings):
+    from warroom.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery, no CELERY_IMPORTS
+    scheduled = {entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("action-items-")}
+    assert scheduled == {
+        "action_items.tasks.sweep_overdue_reminders",
+        "action_items.tasks.sweep_weekly_digests",
+        "action_items.tasks.sweep_jira_exports",
+    }
+    assert scheduled <= set(app.tasks)
