@@ -42,9 +42,9 @@ def _run(connection) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from action_items.models import ActionItem
     from incidents import actions
     from incidents.models import Service
-    from postmortems.models import ActionItem
 
     User = get_user_model()
     users = [User.objects.create_user(n, f"{n}@example.com", "pw") for n in ("alice", "bob", "carol", "dave")]

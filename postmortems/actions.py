@@ -9,14 +9,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.live import broadcast
-from incidents.actions import ActionConflict, ActionError, record
-from incidents.actions import display_name as _name
+from incidents.actions import display_name, record
 from incidents.models import EntryKind, Incident, Status
+from warroom.errors import ActionConflict, ActionError
 from warroom.markdown import render_markdown
 
 from .drafting import build_draft, expand_factors
@@ -32,7 +30,7 @@ class PostmortemConflict(ActionConflict):
     def __init__(self, postmortem: Postmortem, sent_version: int):
         saved = "version 1 is the first draft"
         if postmortem.updated_by:
-            saved = f"{_name(postmortem.updated_by)} saved version {postmortem.version}"
+            saved = f"{display_name(postmortem.updated_by)} saved version {postmortem.version}"
         super().__init__(
             f"Your save was based on version {sent_version}, but {saved}. "
             "Your text is kept beside the current one: merge them, then save again.",
@@ -41,23 +39,12 @@ class PostmortemConflict(ActionConflict):
         self.current = postmortem
 
 
-def _locked(postmortem: Postmortem) -> Postmortem:
+def _lock_postmortem(postmortem: Postmortem) -> Postmortem:
     return Postmortem.objects.select_for_update(of=("self",)).select_related("incident", "updated_by").get(pk=postmortem.pk)
 
 
 def _editor_link(incident: Incident) -> str:
     return reverse("postmortems:editor", args=[incident.pk])
-
-
-def _card_on_commit(incident: Incident) -> None:
-    """Re-render the room's postmortem card after commit and push it to every open room."""
-
-    def send():
-        postmortem = Postmortem.objects.filter(incident=incident).first()
-        html = render_to_string("postmortems/_room_card.html", {"incident": incident, "postmortem": postmortem, "oob": True})
-        broadcast.group_send(incident.pk, {"type": "room.html", "html": html})
-
-    transaction.on_commit(send)
 
 
 def render_document(postmortem: Postmortem) -> str:
@@ -100,7 +87,6 @@ def draft_postmortem(incident_id: int) -> tuple[Postmortem | None, bool]:
             ),
             metadata={"postmortem": postmortem.pk},
         )
-        _card_on_commit(incident)
     return postmortem, True
 
 
@@ -112,7 +98,7 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
     if len(markdown) > limit:
         raise ActionError(f"The postmortem is {len(markdown)} characters long; the limit is {limit}.", "markdown")
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         if version != postmortem.version:
@@ -130,7 +116,7 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
 
 def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], actor, sentence: str, refusal: str) -> Postmortem:
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.status not in allowed_from:
             raise ActionConflict(refusal.format(state=postmortem.get_status_display()), "status")
         postmortem.status = to
@@ -140,23 +126,38 @@ def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], act
             fields.append("published_at")
         postmortem.save(update_fields=fields)
         link = _editor_link(postmortem.incident)
-        record(postmortem.incident, kind=EntryKind.POSTMORTEM, body=f"{_name(actor)} {sentence} ([postmortem]({link})).", actor=actor,
-               metadata={"postmortem": postmortem.pk, "status": to})
-        _card_on_commit(postmortem.incident)
+        record(
+            postmortem.incident,
+            kind=EntryKind.POSTMORTEM,
+            body=f"{display_name(actor)} {sentence} ([postmortem]({link})).",
+            actor=actor,
+            metadata={"postmortem": postmortem.pk, "status": to},
+        )
     return postmortem
 
 
 def send_to_review(postmortem: Postmortem, *, actor) -> Postmortem:
     """Draft → In review: the text is ready for the meeting (and can still be edited)."""
-    return _move(postmortem, to=Postmortem.State.IN_REVIEW, allowed_from=(Postmortem.State.DRAFT,), actor=actor,
-                 sentence="sent the postmortem to review", refusal="Only a draft can be sent to review; this postmortem is {state}.")
+    return _move(
+        postmortem,
+        to=Postmortem.State.IN_REVIEW,
+        allowed_from=(Postmortem.State.DRAFT,),
+        actor=actor,
+        sentence="sent the postmortem to review",
+        refusal="Only a draft can be sent to review; this postmortem is {state}.",
+    )
 
 
 def publish(postmortem: Postmortem, *, actor) -> Postmortem:
     """In review → Published: the document becomes read-only."""
-    return _move(postmortem, to=Postmortem.State.PUBLISHED, allowed_from=(Postmortem.State.IN_REVIEW,), actor=actor,
-                 sentence="published the postmortem",
-                 refusal="Only a postmortem in review can be published; this one is {state}. Send it to review first.")
+    return _move(
+        postmortem,
+        to=Postmortem.State.PUBLISHED,
+        allowed_from=(Postmortem.State.IN_REVIEW,),
+        actor=actor,
+        sentence="published the postmortem",
+        refusal="Only a postmortem in review can be published; this one is {state}. Send it to review first.",
+    )
 
 
 def schedule_review(postmortem: Postmortem, *, review_at: datetime, actor) -> Postmortem:
@@ -166,14 +167,14 @@ def schedule_review(postmortem: Postmortem, *, review_at: datetime, actor) -> Po
     if review_at < timezone.now():
         raise ActionError("The review meeting cannot be in the past.", "review_at")
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is already published.", "status")
         postmortem.review_at = review_at
         postmortem.review_reminded_at = None
         postmortem.save(update_fields=["review_at", "review_reminded_at", "updated_at"])
         late = postmortem.review_due_at and review_at > postmortem.review_due_at
-        body = f"{_name(actor)} planned the postmortem review meeting for {review_at:%Y-%m-%d %H:%M} UTC"
+        body = f"{display_name(actor)} planned the postmortem review meeting for {review_at:%Y-%m-%d %H:%M} UTC"
         body += f", after the deadline of {postmortem.review_due_at:%Y-%m-%d %H:%M} UTC." if late else "."
         record(postmortem.incident, kind=EntryKind.POSTMORTEM, body=body, actor=actor, metadata={"postmortem": postmortem.pk})
     return postmortem
@@ -223,7 +224,7 @@ def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | Non
     """Add a factor (under a parent, or at the top); marking it the trigger unmarks the previous one."""
     text = _clean_factor(text)
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         parent = None
@@ -241,7 +242,7 @@ def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | Non
 def remove_factor(postmortem: Postmortem, *, factor_id: int, actor) -> None:
     """Remove a factor and its sub-factors."""
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         deleted, _ = postmortem.factors.filter(pk=factor_id).delete()
@@ -258,7 +259,7 @@ def add_five_whys(postmortem: Postmortem, *, problem: str, answers: list[str], a
         raise ActionError("Answer at least the first “why?”.", "answers")
     answers = [_clean_factor(a) for a in answers[:5]]
     with transaction.atomic():
-        postmortem = _locked(postmortem)
+        postmortem = _lock_postmortem(postmortem)
         if postmortem.is_published:
             raise ActionConflict("The postmortem is published and read-only.", "status")
         chain, parent = [], None

@@ -8,9 +8,8 @@ class PostmortemsConfig(AppConfig):
     def ready(self) -> None:
         from incidents import signals
 
-        from . import receivers_items
-        from .signals import queue_draft
+        from . import panels, receivers
 
-        signals.incident_resolved.connect(queue_draft, dispatch_uid="postmortems.queue_draft")
-        # Recurrence: a new incident on a service with open items from earlier incidents says so in its timeline.
-        signals.incident_declared.connect(receivers_items.flag_recurrence, dispatch_uid="postmortems.flag_recurrence")
+        panels.register_with_room()
+
+        signals.incident_resolved.connect(receivers.queue_draft, dispatch_uid="postmortems.queue_draft")

@@ -7,6 +7,7 @@ kept as data and rendered where the FACTORS_MARKER line stands (see `expand_fact
 
 from datetime import datetime
 
+from incidents.actions import display_name
 from incidents.models import EntryKind, Incident, Role
 from incidents.templatetags.warroom import duration, utc
 
@@ -135,7 +136,7 @@ def _detection(incident: Incident, entries) -> str:
 def _response(incident: Incident, entries) -> str:
     lines = ["## Response", ""]
     for assignment in incident.role_assignments.select_related("user").order_by("assigned_at", "pk"):
-        who = assignment.user.get_full_name() or assignment.user.get_username()
+        who = display_name(assignment.user)
         until = f" until {utc(assignment.relieved_at)}" if assignment.relieved_at else ""
         lines.append(f"- {Role(assignment.role).label}: {who} from {utc(assignment.assigned_at)}{until}")
     updates = sum(1 for e in entries if e.kind == EntryKind.UPDATE)
@@ -180,7 +181,7 @@ def _action_items(incident: Incident) -> str:
     items = list(incident.action_items.select_related("owner").order_by("due_date", "pk"))
     lines = ["## Action items", ""]
     for item in items:
-        owner = item.owner.get_full_name() or item.owner.get_username()
+        owner = display_name(item.owner)
         lines.append(f"- [{item.get_type_display()}] {item.title} — {owner}, due {item.due_date:%Y-%m-%d} ({item.get_status_display()})")
     if not items:
         lines.append(prompt("No action items were raised during the incident. Add them in the editor: verb first, one owner, a due date."))

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents.actions import ActionError
+from warroom.errors import ActionError
 
 from . import actions
-from .views import _factor_rows, _postmortem
+from .views import factor_rows, get_postmortem_for_user
 
 
 def _answer(request, postmortem, error: str | None = None):
@@ -19,8 +19,13 @@ def _answer(request, postmortem, error: str | None = None):
         if error:
             messages.error(request, error)
         return redirect("postmortems:editor", postmortem.incident_id)
-    context = {"postmortem": postmortem, "incident": postmortem.incident, "factors": _factor_rows(postmortem),
-               "factor_error": error, "can_write": True}
+    context = {
+        "postmortem": postmortem,
+        "incident": postmortem.incident,
+        "factors": factor_rows(postmortem),
+        "factor_error": error,
+        "can_write": True,
+    }
     response = render(request, "postmortems/editor.html#factors", context, status=422 if error else 200)
     if not error:
         response["HX-Trigger"] = "factors-changed"
@@ -33,7 +38,7 @@ def _parent_id(value: str) -> int | None:
 
 @require_POST
 def add_factor(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     try:
         actions.add_factor(
             postmortem,
@@ -49,7 +54,7 @@ def add_factor(request, pk):
 
 @require_POST
 def remove_factor(request, pk, factor_id):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     try:
         actions.remove_factor(postmortem, factor_id=factor_id, actor=request.user)
     except ActionError as error:
@@ -59,11 +64,9 @@ def remove_factor(request, pk, factor_id):
 
 @require_POST
 def five_whys(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     try:
-        actions.add_five_whys(
-            postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user
-        )
+        actions.add_five_whys(postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user)
     except ActionError as error:
         return _answer(request, postmortem, error.message)
     return _answer(request, postmortem)

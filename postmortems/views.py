@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import can_write, get_incident_for_user
-from incidents.actions import ActionError
+from warroom.errors import ActionError
 from warroom.markdown import render_markdown
 
 from . import actions, checker
@@ -25,7 +25,8 @@ from .models import Postmortem
 from .review import invite_ics
 
 
-def _postmortem(request, pk, *, write: bool = False) -> Postmortem:
+def get_postmortem_for_user(request, pk, *, write: bool = False) -> Postmortem:
+    """The incident's postmortem, after the access check (404 before the draft exists)."""
     incident = get_incident_for_user(request.user, pk, write=write)
     postmortem = Postmortem.objects.select_related("incident", "updated_by").filter(incident=incident).first()
     if postmortem is None:
@@ -69,14 +70,14 @@ def _editor_context(request, postmortem: Postmortem, markdown: str | None = None
         "incident": incident,
         "markdown": markdown,
         "version": postmortem.version,
-        "factors": _factor_rows(postmortem),
+        "factors": factor_rows(postmortem),
         "action_items": list(incident.action_items.select_related("owner").order_by("due_date", "pk")),
         "can_write": can_write(request.user) and not postmortem.is_published,
         **_checked(postmortem, markdown),
     }
 
 
-def _factor_rows(postmortem: Postmortem) -> list[tuple[int, object]]:
+def factor_rows(postmortem: Postmortem) -> list[tuple[int, object]]:
     """The tree flattened depth-first as (depth, factor): one query, rendered as an indented list."""
     factors = list(postmortem.factors.order_by("pk"))
     children: dict = {}
@@ -95,7 +96,7 @@ def _factor_rows(postmortem: Postmortem) -> list[tuple[int, object]]:
 
 @require_GET
 def editor(request, pk):
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     if postmortem.is_published:
         return redirect("postmortems:document", pk)
     return render(request, "postmortems/editor.html", _editor_context(request, postmortem))
@@ -103,7 +104,7 @@ def editor(request, pk):
 
 @require_POST
 def save(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     markdown = request.POST.get("markdown", "")
     try:
         version = int(request.POST.get("version", ""))
@@ -134,26 +135,26 @@ def save(request, pk):
 
 @require_POST
 def preview(request, pk):
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     context = _checked(postmortem, request.POST.get("markdown", ""))
     return render(request, "postmortems/editor.html#preview-answer", context)
 
 
 @require_POST
 def send_to_review(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     return _after(request, pk, lambda: actions.send_to_review(postmortem, actor=request.user), "The postmortem is in review.")
 
 
 @require_POST
 def publish(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     return _after(request, pk, lambda: actions.publish(postmortem, actor=request.user), "The postmortem is published.")
 
 
 @require_POST
 def schedule_review(request, pk):
-    postmortem = _postmortem(request, pk, write=True)
+    postmortem = get_postmortem_for_user(request, pk, write=True)
     review_at = _parse_utc(request.POST.get("review_at", ""))
     plan = lambda: actions.schedule_review(postmortem, review_at=review_at, actor=request.user)  # noqa: E731
     return _after(request, pk, plan, "Review meeting planned.")
@@ -180,7 +181,7 @@ def _parse_utc(value: str) -> datetime | None:
 
 @require_GET
 def review_invite(request, pk):
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     incident = postmortem.incident
     if postmortem.review_at is None:
         raise Http404("No review meeting is planned yet.")
@@ -201,7 +202,7 @@ def review_invite(request, pk):
 @require_GET
 def document(request, pk):
     """The read-only, printable document (the published view)."""
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     return render(request, "postmortems/document.html", _page_context(request, postmortem))
 
 
@@ -209,7 +210,7 @@ def document(request, pk):
 def export(request, pk, fmt):
     if fmt not in ("md", "html"):
         raise Http404("Export as .md or .html.")
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     incident = postmortem.incident
     if fmt == "md":
         body = expand_factors(postmortem.markdown, list(postmortem.factors.order_by("pk")))
@@ -223,14 +224,14 @@ def export(request, pk, fmt):
 
 @require_GET
 def history(request, pk):
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     revisions = postmortem.revisions.select_related("author").only("version", "created_at", "author", "postmortem_id")
     return render(request, "postmortems/history.html", {**_page_context(request, postmortem), "revisions": revisions})
 
 
 @require_GET
 def revision_diff(request, pk, version):
-    postmortem = _postmortem(request, pk)
+    postmortem = get_postmortem_for_user(request, pk)
     revisions = {r.version: r for r in postmortem.revisions.select_related("author").filter(version__lte=version).order_by("-version")[:2]}
     if version not in revisions:
         raise Http404(f"There is no version {version}.")

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from action_items.models import ActionItem
 from incidents import actions
-from postmortems.models import ActionItem
 from warroom.celery import app as celery_app
 
 

@@ -95,7 +95,7 @@ def _mount_routers() -> None:
 
     api.add_router("/", postmortems_router)
 
-    from postmortems.api_items import router as action_items_router
+    from action_items.api import router as action_items_router
 
     api.add_router("/", action_items_router)
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "channels",
     "incidents",
     "postmortems",
+    "action_items",
     "integrations",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
@@ -140,17 +141,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "update-reminders": {"task": "incidents.tasks.sweep_update_reminders", "schedule": 30.0},
     # IC rotation after 4 hours and expired decision time-boxes (incidents/restore_reminders.py).
     "restore-reminders": {"task": "incidents.tasks.sweep_restore_reminders", "schedule": 60.0},
+    # Action items: each sweeper claims rows with a stamped column, so running it often (or twice) still sends once.
+    "action-items-overdue-reminders": {"task": "action_items.tasks.sweep_overdue_reminders", "schedule": 15 * 60},
+    "action-items-weekly-digest": {"task": "action_items.tasks.sweep_weekly_digests", "schedule": 60 * 60},
+    "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
 }
-# Action items (issue 7): tasks live outside <app>/tasks.py so they are imported explicitly.
-CELERY_IMPORTS = ["postmortems.tasks_items"]
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Each sweeper claims rows with a stamped column, so running it often (or twice) still sends once.
-        "action-items-overdue-reminders": {"task": "postmortems.tasks_items.sweep_overdue_reminders", "schedule": 15 * 60},
-        "action-items-weekly-digest": {"task": "postmortems.tasks_items.sweep_weekly_digests", "schedule": 60 * 60},
-        "action-items-jira-retries": {"task": "postmortems.tasks_items.sweep_jira_exports", "schedule": 60},
-    }
-)
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
 if REDIS_URL:

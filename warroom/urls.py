@@ -16,7 +16,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("status/", status_page, name="status_page"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
-    path("action-items/", include("postmortems.urls_items")),
+    path("action-items/", include("action_items.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),

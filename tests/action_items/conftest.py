@@ -2,7 +2,7 @@
 
 import pytest
 
-from postmortems import items
+from action_items import actions as item_actions
 
 GOOD = {
     "title": "Add an alert on checkout 5xx rate",
@@ -16,7 +16,7 @@ def raise_item(alice):
     """Raise a SMART item through the action, as alice unless `actor` is given; overrides change single fields."""
 
     def make(incident, owner, actor=None, **overrides):
-        return items.create_action_item(incident, actor=actor or alice, owner=owner, **{**GOOD, **overrides})
+        return item_actions.create_action_item(incident, actor=actor or alice, owner=owner, **{**GOOD, **overrides})
 
     return make
 

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from action_items import actions as item_actions
+from action_items import follow_up, tasks
+from action_items.models import ActionItem, ExportState
 from incidents import actions
 from incidents.models import EntryKind
-from postmortems import follow_up, tasks_items
-from postmortems.models import ActionItem, ExportState, Postmortem
+from postmortems.models import Postmortem
 from warroom.celery import app as celery_app
 
 from .jira_server import FakeJira
@@ -41,7 +43,7 @@ def eager_tasks():
 
 def export(item, user, callbacks):
     with callbacks(execute=True):
-        follow_up.request_jira_export(item, actor=user)
+        item_actions.request_jira_export(item, actor=user)
     item.refresh_from_db()
     return item
 
@@ -77,11 +79,11 @@ def test_it_sends_a_bearer_token_without_an_email(jira, eager_tasks, item, alice
 
 def test_it_never_creates_a_second_issue_for_the_same_item(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
     export(item, alice, django_capture_on_commit_callbacks)
-    tasks_items.export_action_item_to_jira(item.pk)  # a redelivered task
-    tasks_items.sweep_jira_exports()
+    tasks.export_action_item_to_jira(item.pk)  # a redelivered task
+    tasks.sweep_jira_exports()
     assert len(jira.requests) == 1
     with pytest.raises(actions.ActionConflict, match="already Jira issue OPS-7"):
-        follow_up.request_jira_export(item, actor=alice)
+        item_actions.request_jira_export(item, actor=alice)
 
 
 def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
@@ -105,9 +107,9 @@ def test_it_retries_after_a_401_once_the_retry_time_comes(jira, eager_tasks, ite
     assert item.export_error.startswith("Jira refused the credentials (HTTP 401); check JIRA_EMAIL and JIRA_API_TOKEN.")
     assert "You are not authenticated" in item.export_error
     assert item.export_next_attempt_at > timezone.now()
-    assert tasks_items.sweep_jira_exports() == 0  # not yet
+    assert tasks.sweep_jira_exports() == 0  # not yet
     retry_time_has_come(item)
-    assert tasks_items.sweep_jira_exports() == 1
+    assert tasks.sweep_jira_exports() == 1
     item.refresh_from_db()
     assert item.export_state == ExportState.EXPORTED and item.export_attempts == 2
 
@@ -119,11 +121,11 @@ def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.FAILED and item.export_error == "Jira failed (HTTP 500); it will be retried."
     retry_time_has_come(item)
-    tasks_items.sweep_jira_exports()
+    tasks.sweep_jira_exports()
     item.refresh_from_db()
     assert item.export_state == ExportState.FAILED and item.export_attempts == 2 and "HTTP 503" in item.export_error
     retry_time_has_come(item)
-    tasks_items.sweep_jira_exports()
+    tasks.sweep_jira_exports()
     item.refresh_from_db()
     assert item.export_state == ExportState.EXPORTED and item.jira_key == "OPS-7" and item.export_attempts == 3
     failures = item.incident.entries.filter(metadata__change="jira_failed")
@@ -137,7 +139,7 @@ def test_it_gives_up_after_the_configured_attempts_and_says_so(
     jira.then(502, {}).then(502, {})
     export(item, alice, django_capture_on_commit_callbacks)
     retry_time_has_come(item)
-    tasks_items.sweep_jira_exports()
+    tasks.sweep_jira_exports()
     item.refresh_from_db()
     assert item.export_state == ExportState.FAILED and item.export_next_attempt_at is None
     assert item.incident.entries.filter(metadata__change="jira_failed").count() == 2
@@ -156,7 +158,7 @@ def test_it_retries_when_jira_cannot_be_reached(item, alice, settings, eager_tas
 def test_it_picks_up_an_export_a_dead_worker_left_half_done(jira, item):
     ActionItem.objects.filter(pk=item.pk).update(export_state=ExportState.SENDING, export_claimed_at=timezone.now() - timedelta(minutes=11))
     assert follow_up.exports_due() == [item.pk]
-    tasks_items.export_action_item_to_jira(item.pk)
+    tasks.export_action_item_to_jira(item.pk)
     item.refresh_from_db()
     assert item.export_state == ExportState.EXPORTED
 
@@ -167,18 +169,18 @@ def test_it_exports_all_of_a_postmortems_items(jira, eager_tasks, incident, alic
     second = raise_item(incident, bob, postmortem=postmortem, title="Document the failover")
     raise_item(incident, bob, title="Tune the pool")  # raised in the room, not in the postmortem
     with django_capture_on_commit_callbacks(execute=True):
-        queued = follow_up.request_postmortem_jira_export(postmortem, actor=alice)
+        queued = item_actions.request_postmortem_jira_export(postmortem, actor=alice)
     assert [i.pk for i in queued] == [first.pk, second.pk]
     assert sorted(ActionItem.objects.filter(postmortem=postmortem).values_list("jira_key", flat=True)) == ["OPS-7", "OPS-8"]
     assert len(jira.requests) == 2
     with pytest.raises(actions.ActionConflict, match="already in Jira"):
-        follow_up.request_postmortem_jira_export(postmortem, actor=alice)
+        item_actions.request_postmortem_jira_export(postmortem, actor=alice)
 
 
 def test_it_refuses_to_export_without_jira_configured(item, alice, settings):
     settings.JIRA = {**settings.JIRA, "BASE_URL": "", "PROJECT_KEY": ""}
     with pytest.raises(actions.ActionError, match="Jira is not configured"):
-        follow_up.request_jira_export(item, actor=alice)
+        item_actions.request_jira_export(item, actor=alice)
     item.refresh_from_db()
     assert item.export_state == ExportState.NONE
 

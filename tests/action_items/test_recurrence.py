@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
+from action_items import actions as item_actions
+from action_items.recurrence import recurrence_for
 from incidents import actions
 from incidents.models import EntryKind, Service
-from postmortems import items
-from postmortems.tracker import recurrence_for
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def test_it_flags_a_new_incident_on_a_service_with_open_items(incident, alice, b
     raise_item(incident, bob)
     raise_item(incident, bob, title="Document the failover")
     done = raise_item(incident, bob, title="Fix the retry storm")
-    items.update_action_item(done, actor=alice, status="done")
+    item_actions.update_action_item(done, actor=alice, status="done")
     again = actions.declare_incident(actor=alice, title="Checkout 500s again", severity="SEV2", services=[checkout])
     assert recurrence_for(again) == [{"incident_id": incident.pk, "title": "Checkout returns 500", "open_items": 2}]
     note = again.entries.get(kind=EntryKind.SYSTEM)
@@ -31,7 +31,7 @@ def test_it_does_not_flag_other_services_closed_items_or_later_incidents(inciden
     assert recurrence_for(elsewhere) == []
     assert not elsewhere.entries.filter(kind=EntryKind.SYSTEM).exists()
     assert recurrence_for(incident) == []  # an incident is not a recurrence of itself or of later ones
-    items.update_action_item(item, actor=alice, status="wont_do", reason="Service replaced.")
+    item_actions.update_action_item(item, actor=alice, status="wont_do", reason="Service replaced.")
     later = actions.declare_incident(actor=alice, title="Checkout 500s again", severity="SEV2", services=[checkout])
     assert recurrence_for(later) == []
 

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from action_items import actions as item_actions
+from action_items import follow_up, tasks
+from action_items.models import ActionItem, OwnerDigest
 from incidents import actions
 from incidents.models import EntryKind, TimelineEntry
-from postmortems import follow_up, items, tasks_items
-from postmortems.models import ActionItem, OwnerDigest
 
 TODAY = timezone.localdate()
 
@@ -43,9 +44,9 @@ def test_it_reminds_the_owner_of_an_overdue_item_once_a_day(item):
 def test_it_does_not_remind_items_that_are_due_later_or_closed(incident, bob, carol, raise_item, alice):
     raise_item(incident, bob)  # due in 30 days
     done = make_overdue(raise_item(incident, carol, title="Fix the retry storm"))
-    items.update_action_item(done, actor=alice, status="done")
+    item_actions.update_action_item(done, actor=alice, status="done")
     dropped = make_overdue(raise_item(incident, carol, title="Add a canary stage"))
-    items.update_action_item(dropped, actor=alice, status="wont_do", reason="Canary exists already.")
+    item_actions.update_action_item(dropped, actor=alice, status="wont_do", reason="Canary exists already.")
     assert follow_up.send_overdue_reminders(TODAY) == 0
     assert not reminders().exists()
 
@@ -60,8 +61,8 @@ def test_it_claims_each_item_once_even_when_two_sweepers_race(item):
 
 def test_it_runs_the_sweeper_as_a_celery_task(item):
     make_overdue(item, days=1)
-    tasks_items.sweep_overdue_reminders.apply()
-    tasks_items.sweep_overdue_reminders.apply()
+    tasks.sweep_overdue_reminders.apply()
+    tasks.sweep_overdue_reminders.apply()
     assert reminders(reminder="overdue").count() == 1
     assert "is overdue by 1 day " in reminders().get().body
 
@@ -94,7 +95,7 @@ def test_it_waits_for_the_configured_digest_day(item, settings):
 
 
 def test_it_skips_owners_without_open_items(item, alice):
-    items.update_action_item(item, actor=alice, status="done")
+    item_actions.update_action_item(item, actor=alice, status="done")
     assert follow_up.send_weekly_digests(TODAY) == 0
     assert not OwnerDigest.objects.exists()
 
@@ -102,3 +103,16 @@ def test_it_skips_owners_without_open_items(item, alice):
 @pytest.mark.parametrize("attempts, minutes", [(1, 1), (2, 2), (4, 8), (7, 60), (20, 60)])
 def test_it_backs_off_jira_retries(attempts, minutes):
     assert follow_up.retry_delay(attempts) == timedelta(minutes=minutes)
+
+
+def test_it_schedules_every_sweeper_under_a_task_name_celery_discovers(settings):
+    from warroom.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery, no CELERY_IMPORTS
+    scheduled = {entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("action-items-")}
+    assert scheduled == {
+        "action_items.tasks.sweep_overdue_reminders",
+        "action_items.tasks.sweep_weekly_digests",
+        "action_items.tasks.sweep_jira_exports",
+    }
+    assert scheduled <= set(app.tasks)

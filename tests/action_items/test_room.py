@@ -1,16 +1,11 @@
 """Action items in the war room: promote an entry in two clicks, see the incident's items, live."""
 
-import asyncio
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.test import Client
 
+from action_items.models import ActionItem
 from incidents import actions
-
-from incidents.live import broadcast
-from postmortems.models import ActionItem
 
 from .conftest import GOOD
 
@@ -77,29 +72,13 @@ def test_it_refuses_observers(incident, observer):
     assert signed_in(observer).get(f"/action-items/new/?incident={incident.pk}").status_code == 403
 
 
-def test_it_pushes_the_panel_to_the_room_after_commit(incident, alice, bob, raise_item, django_capture_on_commit_callbacks):
-    layer = get_channel_layer()
-
-    async def listen():
-        channel = await layer.new_channel()
-        await layer.group_add(broadcast.group_name(incident.pk), channel)
-        return channel
-
-    async def drain(channel):
-        messages = []
-        while True:
-            try:
-                messages.append(await asyncio.wait_for(layer.receive(channel), 0.3))
-            except TimeoutError:
-                return messages
-
-    channel = async_to_sync(listen)()
-    with django_capture_on_commit_callbacks(execute=True):
+def test_it_pushes_the_panel_to_the_room_after_commit(incident, alice, bob, raise_item, capture_broadcasts):
+    with capture_broadcasts(incident) as messages:
         item = raise_item(incident, bob)
-    messages = async_to_sync(drain)(channel)
-    panels = [m["html"] for m in messages if 'id="room-action-items"' in m.get("html", "")]
-    assert len(panels) == 1 and item.title in panels[0] and 'hx-swap-oob="true"' in panels[0]
-    assert any(m["type"] == "room.entry" and f"**{item.ref}**" not in m["html"] and item.ref in m["html"] for m in messages)
+    [message] = messages
+    panel = message["panels"]["write"]
+    assert panel.count('id="room-action-items"') == 1 and item.title in panel and 'hx-swap-oob="true"' in panel
+    assert any(f"**{item.ref}**" not in html and item.ref in html for _, html in message["entries"])
 
 
 def test_it_loads_the_room_panel_in_constant_queries(incident, alice, bob, raise_item, django_assert_max_num_queries):
@@ -162,14 +141,14 @@ def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alic
 
 
 def test_it_lists_open_items_first_in_the_room(incident, alice, bob, raise_item):
-    from postmortems import items
-    from postmortems.tracker import room_items_context
+    from action_items import actions as item_actions
+    from action_items.panels import room_panel_context
 
     done = raise_item(incident, bob, title="Fix the retry storm")
-    items.update_action_item(done, actor=alice, status="done")
+    item_actions.update_action_item(done, actor=alice, status="done")
     later = raise_item(incident, bob, title="Document the failover", due_date=done.due_date + timedelta(days=5))
     sooner = raise_item(incident, bob, title="Tune the pool", due_date=done.due_date + timedelta(days=1))
-    assert [i.pk for i in room_items_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
+    assert [i.pk for i in room_panel_context(incident)["action_items"]] == [sooner.pk, later.pk, done.pk]
 
 
 def test_it_puts_the_form_in_the_postmortem_editor(incident, alice, bob, django_capture_on_commit_callbacks):

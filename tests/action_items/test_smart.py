@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from action_items import actions as item_actions
+from action_items.models import ActionItem
 from incidents import actions
 from incidents.models import EntryKind
-from postmortems import items
-from postmortems.models import ActionItem
 
 from .conftest import GOOD
 
@@ -35,7 +35,7 @@ TODAY = timezone.localdate()
 def test_it_refuses_items_that_are_not_smart_and_writes_nothing(incident, alice, bob, changes, field, message):
     fields = {**GOOD, "owner": bob, **changes}
     with pytest.raises(actions.ActionError) as error:
-        items.create_action_item(incident, actor=alice, **fields)
+        item_actions.create_action_item(incident, actor=alice, **fields)
     assert message in error.value.message
     assert error.value.field == field
     assert ActionItem.objects.count() == 0
@@ -53,7 +53,7 @@ def test_it_refuses_an_inactive_owner(incident, alice, bob):
     bob.is_active = False
     bob.save()
     with pytest.raises(actions.ActionError, match="bob is no longer active"):
-        items.create_action_item(incident, actor=alice, owner=bob, **GOOD)
+        item_actions.create_action_item(incident, actor=alice, owner=bob, **GOOD)
 
 
 @pytest.mark.parametrize("severity, days", [("SEV1", 15), ("SEV2", 30), ("SEV3", 60), ("SEV5", 60)])
@@ -81,11 +81,11 @@ def test_it_records_the_new_item_in_the_incident_timeline(item, incident):
 
 def test_it_needs_a_reason_to_close_as_wont_do(item, alice):
     with pytest.raises(actions.ActionError, match="a reason is required") as error:
-        items.update_action_item(item, actor=alice, status="wont_do")
+        item_actions.update_action_item(item, actor=alice, status="wont_do")
     assert error.value.field == "reason"
     item.refresh_from_db()
     assert item.status == "open"
-    items.update_action_item(item, actor=alice, status="wont_do", reason="The service is retired next month.")
+    item_actions.update_action_item(item, actor=alice, status="wont_do", reason="The service is retired next month.")
     item.refresh_from_db()
     assert item.status == "wont_do" and item.wont_do_reason == "The service is retired next month." and item.completed_at
     last = item.incident.entries.last()
@@ -94,17 +94,17 @@ def test_it_needs_a_reason_to_close_as_wont_do(item, alice):
 
 
 def test_it_stamps_done_and_clears_it_when_reopened(item, bob):
-    items.update_action_item(item, actor=bob, status="done")
+    item_actions.update_action_item(item, actor=bob, status="done")
     item.refresh_from_db()
     assert item.completed_at is not None
-    items.update_action_item(item, actor=bob, status="open")
+    item_actions.update_action_item(item, actor=bob, status="open")
     item.refresh_from_db()
     assert item.completed_at is None and item.status == "open"
 
 
 def test_it_writes_one_sentence_for_several_changes(item, alice, carol):
     later = item.due_date + timedelta(days=7)
-    items.update_action_item(item, actor=alice, owner=carol, due_date=later, status="in_progress")
+    item_actions.update_action_item(item, actor=alice, owner=carol, due_date=later, status="in_progress")
     body = item.incident.entries.last().body
     assert body == (
         f"Alice Ng gave it to carol (was Bob Ortiz), moved the due date to {later.isoformat()} "
@@ -114,7 +114,7 @@ def test_it_writes_one_sentence_for_several_changes(item, alice, carol):
 
 def test_it_refuses_a_change_that_changes_nothing(item, alice):
     with pytest.raises(actions.ActionConflict, match="nothing changed"):
-        items.update_action_item(item, actor=alice, status="open")
+        item_actions.update_action_item(item, actor=alice, status="open")
 
 
 # --- the API answers the same messages ------------------------------------------------------------

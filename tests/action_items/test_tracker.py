@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from action_items import actions as item_actions
+from action_items.models import ActionItem
 from incidents import actions
 from incidents.models import Service
-from postmortems import items
-from postmortems.models import ActionItem
 
 User = get_user_model()
 TODAY = timezone.localdate()
@@ -43,8 +43,8 @@ def board(incident, alice, bob, carol, checkout, raise_item):
         "carol_dropped": raise_item(incident, carol, title="Add a canary stage", type="prevent"),
     }
     ActionItem.objects.filter(pk=b["bob_late"].pk).update(due_date=TODAY - timedelta(days=2))
-    items.update_action_item(b["alice_done"], actor=alice, status="done")
-    items.update_action_item(b["carol_dropped"], actor=alice, status="wont_do", reason="Canary exists already.")
+    item_actions.update_action_item(b["alice_done"], actor=alice, status="done")
+    item_actions.update_action_item(b["carol_dropped"], actor=alice, status="wont_do", reason="Canary exists already.")
     return {k: v.ref for k, v in b.items()}
 
 
@@ -187,7 +187,7 @@ def five_thousand(alice, bob, carol, checkout):
     incidents = [
         actions.declare_incident(actor=alice, title=f"Checkout outage {n}", severity="SEV2", services=[checkout]) for n in range(10)
     ]
-    # Bulk rows are test data only; every real item goes through postmortems.items.
+    # Bulk rows are test data only; every real item goes through action_items.actions.
     ActionItem.objects.bulk_create(
         [
             ActionItem(

@@ -2,8 +2,8 @@
 
 import pytest
 
+from action_items.models import ActionItem
 from incidents import actions
-from postmortems.models import ActionItem
 from tests.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -56,9 +56,9 @@ def test_it_promotes_an_entry_and_closes_the_item_from_the_tracker(live_app, new
 
 
 def test_it_warns_of_a_recurrence_in_the_room_in_dark_mode(live_app, new_page, incident, alice, bob, checkout):
-    from postmortems import items
+    from action_items import actions as item_actions
 
-    items.create_action_item(
+    item_actions.create_action_item(
         incident,
         actor=alice,
         owner=bob,

@@ -9,7 +9,6 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from incidents import actions
-
 from incidents.live import broadcast
 from incidents.models import EntryKind, Incident, Role, RoleAssignment, Status, TimelineEntry
 

@@ -7,13 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents import actions
-
-from incidents.restore import actions as decisions
-
 from incidents import actions as handoff
-
-from incidents.restore import actions as restore
 from incidents.models import EntryKind, HandOff, Role, RoleAssignment
+from incidents.restore import actions as decisions
+from incidents.restore import actions as restore
 from incidents.room.panels import Loads, roles_context
 from incidents.tasks import sweep_restore_reminders
 

@@ -8,11 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from incidents import actions
-
+from incidents import actions, tasks
 from incidents.comms import actions as comms
-
-from incidents import tasks
 from incidents.models import EntryKind, Incident
 from integrations.models import SlackDelivery, SlackWebhook
 from integrations.outbound import slack

@@ -102,36 +102,25 @@ def test_it_does_not_draft_an_open_incident(incident):
     tasks.draft_postmortem(999999)  # a deleted incident is not an error either
 
 
-def test_it_pushes_the_room_card_live_when_drafted(scripted_incident, alice, settings, django_capture_on_commit_callbacks):
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    from incidents.live import broadcast
-
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(broadcast.group_name(scripted_incident.pk), channel)
+def test_it_pushes_the_room_card_live_when_drafted(scripted_incident, alice, capture_broadcasts):
     actions.resolve(scripted_incident, actor=alice)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_broadcasts(scripted_incident) as messages:
         tasks.draft_postmortem(scripted_incident.pk)
-    messages = []
-    for _ in range(2):
-        messages.append(async_to_sync(layer.receive)(channel))
-    card = next(m for m in messages if m["type"] == "room.html")
-    assert 'id="postmortem-card"' in card["html"] and 'hx-swap-oob="true"' in card["html"] and "Open the draft" in card["html"]
-    entry = next(m for m in messages if m["type"] == "room.entry")
-    assert "open the draft" in entry["html"]
+    [message] = messages
+    card = message["panels"]["write"]
+    assert 'id="postmortem-card"' in card and 'hx-swap-oob="true"' in card and "Open the draft" in card
+    assert any("open the draft" in html for _, html in message["entries"])
 
 
 def test_the_room_shows_the_postmortem_card_in_one_query(client, scripted_incident, alice, django_assert_num_queries):
-    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    from postmortems import panels
 
     actions.resolve(scripted_incident, actor=alice)
     tasks.draft_postmortem(scripted_incident.pk)
-    template = Template("{% load postmortems %}{% postmortem_card incident %}")
     with django_assert_num_queries(1):
-        html = template.render(Context({"incident": scripted_incident}))
+        html = render_to_string(panels.ROOM_CARD_TEMPLATE, panels.room_panel_context(scripted_incident))
     assert "Open the draft" in html
     client.force_login(alice)
     assert "Open the draft" in client.get(scripted_incident.get_absolute_url()).content.decode()

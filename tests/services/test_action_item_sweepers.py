@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from action_items import actions as item_actions
+from action_items import follow_up, tasks
+from action_items.models import ActionItem, OwnerDigest
 from incidents import actions
 from incidents.models import EntryKind, TimelineEntry
-from postmortems import follow_up, items, tasks_items
-from postmortems.models import ActionItem, OwnerDigest
 from tests.action_items.conftest import GOOD
 from tests.action_items.jira_server import FakeJira
 from tests.conftest import require_services
@@ -47,7 +48,7 @@ def race(target, *args, workers=2):
 def overdue_items(transactional_db, alice, bob, carol, checkout):
     incident = actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout])
     made = [
-        items.create_action_item(incident, actor=alice, owner=[bob, carol][n % 2], **{**GOOD, "title": f"Add alert {n}"}) for n in range(30)
+        item_actions.create_action_item(incident, actor=alice, owner=[bob, carol][n % 2], **{**GOOD, "title": f"Add alert {n}"}) for n in range(30)
     ]
     ActionItem.objects.update(due_date=TODAY - timedelta(days=10))
     return made
@@ -72,7 +73,7 @@ def test_it_creates_one_jira_issue_when_two_workers_get_the_same_task(overdue_it
     with FakeJira() as jira:
         settings.JIRA = {**settings.JIRA, "BASE_URL": jira.url, "PROJECT_KEY": "OPS"}
         ActionItem.objects.filter(pk=item.pk).update(export_state="pending", export_next_attempt_at=timezone.now())
-        race(tasks_items.export_action_item_to_jira, item.pk, workers=3)
+        race(tasks.export_action_item_to_jira, item.pk, workers=3)
     assert len(jira.requests) == 1
     item.refresh_from_db()
     assert item.jira_key == "OPS-7"

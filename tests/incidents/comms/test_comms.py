@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from incidents import actions
-
 from incidents.comms import actions as comms
 from incidents.comms.panels import promise_record
 from incidents.models import EntryKind, Incident, StatusUpdate

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents import actions
-
 from incidents.comms import actions as comms
 from incidents.models import EntryKind, Incident, Service, StatusUpdate
 

@@ -5,13 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from incidents import actions
-
+from incidents import actions, tasks
 from incidents.comms import actions as comms
-
 from incidents.comms import reminders
-
-from incidents import tasks
 from incidents.models import EntryKind, Incident
 
 

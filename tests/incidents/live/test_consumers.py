@@ -9,7 +9,6 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from incidents import actions
-
 from incidents.live import broadcast
 from incidents.models import ApiToken, RoomPresence
 from warroom.asgi import application

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from incidents import actions
-
 from incidents.live import presence
 from incidents.models import RoomPresence
 

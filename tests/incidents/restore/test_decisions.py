@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from incidents import actions
-
-from incidents.restore import actions as decisions
 from incidents.models import Decision, EntryKind, Mitigation, MitigationKind
+from incidents.restore import actions as decisions
 from incidents.tasks import sweep_restore_reminders
 
 

@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from incidents import actions
-
-from incidents.restore import actions as restore
 from incidents.models import EntryKind, ImpactAssessment, Service, Theory
+from incidents.restore import actions as restore
 
 
 @pytest.fixture

@@ -1,21 +1,14 @@
 """The restore panels in the room: rendered in a fixed number of queries, driven by htmx or plain forms, pushed live."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.test import Client
 
 from incidents import actions
-
-from incidents.live import broadcast
-
-from incidents.restore import actions as decisions
-
-from incidents.restore import actions as restore
 from incidents.models import Decision, EntryKind, Mitigation, MitigationKind, Service
+from incidents.restore import actions as decisions
+from incidents.restore import actions as restore
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -1,7 +1,7 @@
 """What makes an action item SMART, checked on every save with messages a person understands.
 
 Specific (a title that starts with a verb), Measurable (a done criterion), Assigned (one owner),
-Time-bound (a due date, by default from the incident's severity). Used by postmortems/items.py only.
+Time-bound (a due date, by default from the incident's severity). Used by action_items/actions.py only.
 """
 
 import re
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from incidents.actions import ActionError
+from warroom.errors import ActionError
 
 # Imperative verbs that open action items in practice. A title starting with anything else is refused
 # with an example; "re-" and "auto-" forms of these count too (re-enable, auto-scale).

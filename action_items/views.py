@@ -19,16 +19,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import can_read, can_write, get_incident_for_user
-from incidents.actions import ActionError
-from incidents.room.forms import active_users
 from incidents.models import Service, TimelineEntry
+from incidents.room import panels as room_panels
 from incidents.room.answers import parse_int, with_catch_up
+from incidents.room.forms import active_users
+from postmortems.models import Postmortem
+from warroom.errors import ActionError
 
-from . import follow_up, items
-from .forms_items import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
-from .models import ActionItem, Postmortem
+from . import actions
+from .forms import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
+from .models import ActionItem
 from .smart import default_due_date
-from .tracker import STATUS_LABELS, TrackerFilter, filtered_items, render_room_items_oob, tracker_counts
+from .tracker import STATUS_LABELS, TrackerFilter, filtered_items, tracker_counts
 
 CSV_COLUMNS = ["ref", "title", "incident", "owner", "due_date", "priority", "type", "status", "overdue", "jira_key", "url", "done_when"]
 
@@ -56,7 +58,7 @@ def tracker(request):
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
-        "postmortems/items.html",
+        "action_items/tracker.html",
         {
             "filter": f,
             "page": page,
@@ -152,7 +154,7 @@ def new_item(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = items.create_action_item(
+            item = actions.create_action_item(
                 incident,
                 actor=request.user,
                 title=data["title"],
@@ -177,8 +179,8 @@ def new_item(request):
 def _form_answer(request, incident, form, status: int = 200) -> HttpResponse:
     context = {"incident": incident, "item_form": form, "next": request.GET.get("next", "")}
     if request.htmx:
-        return HttpResponse(render_to_string("postmortems/_action_item_form.html", context, request), status=status)
-    return render(request, "postmortems/items_new.html", context, status=status)
+        return HttpResponse(render_to_string("action_items/_form.html", context, request), status=status)
+    return render(request, "action_items/new.html", context, status=status)
 
 
 def _created_answer(request, item: ActionItem) -> HttpResponse:
@@ -188,9 +190,11 @@ def _created_answer(request, item: ActionItem) -> HttpResponse:
         if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
             return redirect(target)
         return redirect(item.incident)
-    html = render_to_string("postmortems/_action_item_form.html#created", {"item": item}, request)
+    html = render_to_string("action_items/_form.html#created", {"item": item}, request)
     # The room's own answer shape: the panel now, plus the timeline entries the poster has not seen yet.
-    return with_catch_up(request, item.incident, html + render_room_items_oob(item.incident_id))
+    incident = room_panels.load_incident(item.incident_id)
+    html += room_panels.render(incident, ["action_items"], can_write=True, request=request)
+    return with_catch_up(request, incident, html)
 
 
 # --- one item ----------------------------------------------------------------------------------------
@@ -212,7 +216,7 @@ def item_detail(request, pk):
         "today": timezone.localdate(),
         "jira_enabled": bool(settings.JIRA["BASE_URL"] and settings.JIRA["PROJECT_KEY"]),
     }
-    return render(request, "postmortems/items_detail.html", context)
+    return render(request, "action_items/detail.html", context)
 
 
 @require_POST
@@ -223,7 +227,7 @@ def change_item(request, pk):
     error = None
     if form.is_valid():
         try:
-            item = items.update_action_item(item, actor=request.user, reason=form.cleaned_data["reason"], **form.changes())
+            item = actions.update_action_item(item, actor=request.user, reason=form.cleaned_data["reason"], **form.changes())
         except ActionError as e:
             error = e.message
     else:
@@ -249,11 +253,11 @@ def _tracker_row(request, item: ActionItem, error: str | None) -> HttpResponse:
     context = {"item": item, "today": timezone.localdate(), "can_write": True, "error": error}
     if error:
         context["attempted_status"] = request.POST.get("status", "")
-    html = render_to_string("postmortems/items.html#row", context, request)
+    html = render_to_string("action_items/tracker.html#row", context, request)
     if not error:
         f = TrackerFilter.from_query(QueryDict(urlsplit(request.htmx.current_url or "").query))
         counts = {"counts": tracker_counts(f, request.user), "links": _links(f)}
-        html += render_to_string("postmortems/items.html#counts-oob", counts, request)
+        html += render_to_string("action_items/tracker.html#counts-oob", counts, request)
     return HttpResponse(html, status=422 if error else 200)
 
 
@@ -261,7 +265,7 @@ def _tracker_row(request, item: ActionItem, error: str | None) -> HttpResponse:
 def export_to_jira(request, pk):
     item = _item_for(request, pk, write=True)
     try:
-        follow_up.request_jira_export(item, actor=request.user)
+        actions.request_jira_export(item, actor=request.user)
     except ActionError as error:
         messages.error(request, error.message)
     else:
@@ -274,7 +278,7 @@ def export_postmortem_to_jira(request, postmortem_pk):
     postmortem = get_object_or_404(Postmortem, pk=postmortem_pk)
     incident = get_incident_for_user(request.user, postmortem.incident_id, write=True)
     try:
-        queued = follow_up.request_postmortem_jira_export(postmortem, actor=request.user)
+        queued = actions.request_postmortem_jira_export(postmortem, actor=request.user)
     except ActionError as error:
         messages.error(request, error.message)
     else:

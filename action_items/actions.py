@@ -1,43 +1,25 @@
-"""Actions on action items: the only code that creates or changes them (see DESIGN.md, "The spine").
+"""Actions on action items: raising and changing them, the recurrence note, and asking for the Jira export.
 
-Every change is checked for SMART-ness (postmortems/smart.py), written in one transaction and told to
+Every change is checked for SMART-ness (action_items/smart.py), written in one transaction and told to
 the incident's room with a timeline entry, so the room, the tracker and the postmortem read one record.
-Reminders, digests and the Jira export live in postmortems/follow_up.py.
+What the sweepers write (reminders, digests, the Jira export itself) lives in action_items/follow_up.py.
 """
 
 from datetime import date
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.live import broadcast
-from incidents.actions import ActionConflict, ActionError, record
+from incidents.actions import display_name, record
 from incidents.models import EntryKind, Incident, TimelineEntry
+from integrations.outbound.jira import JiraConfig
+from postmortems.models import Postmortem
+from warroom.errors import ActionConflict, ActionError
 
-from . import smart
-from .models import ActionItem, Postmortem
+from . import recurrence, smart
+from .models import ActionItem, ExportState
 
 _UNCHANGED = object()
-
-
-def name(user) -> str:
-    if user is None:
-        return "Warroom"
-    return user.get_full_name() or user.get_username()
-
-
-def room_items_on_commit(incident_id: int) -> None:
-    """Re-render the room's action-item panel once, after commit, for every open room of the incident."""
-    transaction.on_commit(partial(_send_room_items, incident_id))
-
-
-def _send_room_items(incident_id: int) -> None:
-    from .tracker import render_room_items_oob
-
-    html = render_room_items_oob(incident_id)
-    if html:
-        broadcast.group_send(incident_id, {"type": "room.html", "html": html})
 
 
 def create_action_item(
@@ -83,8 +65,8 @@ def create_action_item(
         )
         where = " from the postmortem" if postmortem else (" from a timeline entry" if source_entry else "")
         body = (
-            f"{name(actor)} raised action item **{item.ref}**{where}: {title} "
-            f"(owner {name(owner)}, due {due_date.isoformat()}, {priority.value}, {item_type.label.lower()})."
+            f"{display_name(actor)} raised action item **{item.ref}**{where}: {title} "
+            f"(owner {display_name(owner)}, due {due_date.isoformat()}, {priority.value}, {item_type.label.lower()})."
         )
         record(
             incident,
@@ -93,7 +75,6 @@ def create_action_item(
             actor=actor,
             metadata={"action_item": item.pk, "change": "created", "source_entry": source_entry.pk if source_entry else None},
         )
-        room_items_on_commit(incident.pk)
     return item
 
 
@@ -116,7 +97,7 @@ def update_action_item(
         sentences, fields, metadata = [], [], {"action_item": item.pk, "change": "updated"}
         if owner is not _UNCHANGED and owner != item.owner:
             owner = smart.check_owner(owner)
-            sentences.append(f"gave it to {name(owner)} (was {name(item.owner)})")
+            sentences.append(f"gave it to {display_name(owner)} (was {display_name(item.owner)})")
             metadata["owner"] = owner.get_username()
             item.owner = owner
             fields.append("owner")
@@ -137,11 +118,10 @@ def update_action_item(
         if not fields:
             raise ActionConflict(f"{item.ref} already looks like that: nothing changed.", "status")
         item.save(update_fields=[*fields, "updated_at"])
-        body = f"{name(actor)} {_join(sentences)} on action item **{item.ref}**: {item.title}."
+        body = f"{display_name(actor)} {_join(sentences)} on action item **{item.ref}**: {item.title}."
         if "wont_do_reason" in fields:
             body += f"\n\nReason: {item.wont_do_reason}"
         record(item.incident, kind=EntryKind.ACTION_ITEM, body=body, actor=actor, metadata=metadata)
-        room_items_on_commit(item.incident_id)
     return item
 
 
@@ -183,19 +163,73 @@ def _join(sentences: list[str]) -> str:
 
 def note_recurrence(incident: Incident) -> TimelineEntry | None:
     """On declaration: if a service of this incident still has open items from earlier incidents, say so."""
-    from .tracker import recurrence_for
-
-    recurrences = recurrence_for(incident)
-    if not recurrences:
+    found = recurrence.recurrence_for(incident)
+    if not found:
         return None
-    body = "This may be a recurrence of " + recurrence_sentence(recurrences) + "."
-    metadata = {"recurrence": [{"incident": r["incident_id"], "open_items": r["open_items"]} for r in recurrences]}
+    body = "This may be a recurrence of " + recurrence.recurrence_sentence(found) + "."
+    metadata = {"recurrence": [{"incident": r["incident_id"], "open_items": r["open_items"]} for r in found]}
     return record(incident, kind=EntryKind.SYSTEM, body=body, metadata=metadata)
 
 
-def recurrence_sentence(recurrences: list[dict]) -> str:
-    parts = []
-    for r in recurrences:
-        items = "1 action item" if r["open_items"] == 1 else f"{r['open_items']} action items"
-        parts.append(f"INC-{r['incident_id']} ({r['title']}; {items} still open)")
-    return "; ".join(parts)
+# --- asking for the Jira export (the task sends it; action_items/follow_up.py stores the answer) ------------
+
+
+JIRA_OFF = "Jira is not configured: set JIRA_BASE_URL and JIRA_PROJECT_KEY to export action items."
+
+
+def request_jira_export(item: ActionItem, *, actor) -> ActionItem:
+    """Queue the item for Jira; the task creates the issue, the sweeper retries until it exists."""
+    if not JiraConfig.from_settings().enabled:
+        raise ActionError(JIRA_OFF, "jira")
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().select_related("incident").get(pk=item.pk)
+        if item.export_state == ExportState.EXPORTED:
+            raise ActionConflict(f"{item.ref} is already Jira issue {item.jira_key}.", "jira")
+        if item.export_state in (ExportState.PENDING, ExportState.SENDING):
+            raise ActionConflict(f"{item.ref} is already on its way to Jira.", "jira")
+        _queue_export(item)
+        record(
+            item.incident,
+            kind=EntryKind.ACTION_ITEM,
+            body=f"{display_name(actor)} sent action item **{item.ref}** to Jira.",
+            actor=actor,
+            metadata={"action_item": item.pk, "change": "jira_requested"},
+        )
+    return item
+
+
+def request_postmortem_jira_export(postmortem: Postmortem, *, actor) -> list[ActionItem]:
+    """Every item of the postmortem that is not in Jira (nor on its way) is queued; one entry says so."""
+    if not JiraConfig.from_settings().enabled:
+        raise ActionError(JIRA_OFF, "jira")
+    with transaction.atomic():
+        items = list(
+            ActionItem.objects.select_for_update()
+            .filter(postmortem=postmortem)
+            .filter(export_state__in=[ExportState.NONE, ExportState.FAILED])
+            .order_by("pk")
+        )
+        if not items:
+            raise ActionConflict("Every action item of this postmortem is already in Jira or on its way.", "jira")
+        for item in items:
+            _queue_export(item)
+        refs = ", ".join(f"**{i.ref}**" for i in items)
+        record(
+            postmortem.incident,
+            kind=EntryKind.ACTION_ITEM,
+            body=f"{display_name(actor)} sent the postmortem's action items to Jira: {refs}.",
+            actor=actor,
+            metadata={"action_items": [i.pk for i in items], "change": "jira_requested"},
+        )
+    return items
+
+
+def _queue_export(item: ActionItem) -> None:
+    from .tasks import export_action_item_to_jira
+
+    item.export_state = ExportState.PENDING
+    item.export_error = ""
+    item.export_attempts = 0
+    item.export_next_attempt_at = timezone.now()
+    item.save(update_fields=["export_state", "export_error", "export_attempts", "export_next_attempt_at", "updated_at"])
+    export_action_item_to_jira.delay_on_commit(item.pk)

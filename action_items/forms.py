@@ -1,4 +1,4 @@
-"""Forms for action items. They only parse; postmortems/smart.py says what is SMART, with its own messages,
+"""Forms for action items. They only parse; action_items/smart.py says what is SMART, with its own messages,
 so no field here is required (a missing owner gets the SMART message, not "This field is required")."""
 
 from django import forms

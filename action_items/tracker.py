@@ -1,4 +1,4 @@
-"""Reading action items: the tracker's filters and counts, the room's panel and recurrence detection.
+"""Reading action items for the tracker (/action-items/, its CSV export and the API list): filters and counts.
 
 Everything here reads in a constant number of queries, however many items there are: filters become
 one WHERE clause, counts one aggregate, the page one slice with its owner and incident joined.
@@ -9,10 +9,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
-
-from incidents.models import Incident
 
 from .models import OPEN_ITEM_STATES, ActionItem
 
@@ -132,41 +129,3 @@ def tracker_counts(f: TrackerFilter, user, today: date | None = None) -> dict[st
         overdue=Count("pk", filter=still_open & Q(due_date__lt=today)),
         done_this_month=Count("pk", filter=Q(status=ActionItem.State.DONE, completed_at__gte=month_start)),
     )
-
-
-# --- the room ------------------------------------------------------------------------------------------
-
-
-def recurrence_for(incident: Incident) -> list[dict]:
-    """Earlier incidents on any of this incident's services that still have open action items (one query)."""
-    rows = (
-        ActionItem.objects.still_open()
-        .filter(incident__services__in=incident.services.values("pk"), incident_id__lt=incident.pk)
-        .values("incident_id", "incident__title")
-        .annotate(open_items=Count("pk", distinct=True))
-        .order_by("-incident_id")
-    )
-    return [{"incident_id": r["incident_id"], "title": r["incident__title"], "open_items": r["open_items"]} for r in rows]
-
-
-def room_items_context(incident: Incident, today: date | None = None) -> dict:
-    """The room's action-item panel: this incident's items and any recurrence, in two queries."""
-    items = list(incident.action_items.select_related("owner").order_by("due_date", "pk"))
-    items.sort(key=lambda i: not i.is_open)  # open ones first, each group by due date (the sort is stable)
-    today = today or timezone.localdate()
-    return {
-        "incident": incident,
-        "action_items": items,
-        "open_action_items": sum(i.is_open for i in items),
-        "recurrences": recurrence_for(incident),
-        "today": today,
-    }
-
-
-def render_room_items_oob(incident_id: int) -> str:
-    incident = Incident.objects.filter(pk=incident_id).first()
-    if incident is None:
-        return ""
-    context = room_items_context(incident)
-    context["oob"] = True
-    return render_to_string("postmortems/_room_items.html#panel", context)

@@ -14,12 +14,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from incidents.access import can_read, get_incident_for_user
-from incidents.actions import ActionError
 from incidents.api import Error
 from incidents.models import TimelineEntry
+from postmortems.models import Postmortem
+from warroom.errors import ActionError
 
-from . import follow_up, items
-from .models import ActionItem, Postmortem
+from . import actions
+from .models import ActionItem
 from .tracker import TrackerFilter, filtered_items
 
 User = get_user_model()
@@ -136,7 +137,7 @@ def create_item(request, payload: ItemIn):
         source_entry = TimelineEntry.objects.filter(pk=payload.source_entry).first()
         if source_entry is None:
             raise ActionError(f"There is no timeline entry {payload.source_entry}.", "source_entry")
-    item = items.create_action_item(
+    item = actions.create_action_item(
         incident,
         actor=request.user,
         title=payload.title,
@@ -201,7 +202,7 @@ def patch_item(request, item_id: int, payload: ItemPatch):
     changes = {name: sent[name] for name in ("status", "due_date", "priority") if sent.get(name) is not None}
     if sent.get("owner") is not None:
         changes["owner"] = _user(sent["owner"])
-    item = items.update_action_item(item, actor=request.user, reason=payload.reason, **changes)
+    item = actions.update_action_item(item, actor=request.user, reason=payload.reason, **changes)
     return item_json(ActionItem.objects.select_related("owner").get(pk=item.pk))
 
 
@@ -210,5 +211,5 @@ def patch_item(request, item_id: int, payload: ItemPatch):
 )
 def export_item(request, item_id: int):
     """Queue the Jira issue; `export_state` tells pending → exported (with `jira_key`) or failed (with `export_error`, retried)."""
-    item = follow_up.request_jira_export(_item(request, item_id, write=True), actor=request.user)
+    item = actions.request_jira_export(_item(request, item_id, write=True), actor=request.user)
     return Status(202, item_json(ActionItem.objects.select_related("owner").get(pk=item.pk)))

@@ -1,5 +1,5 @@
 """Actions that keep action items alive after the postmortem: overdue reminders, the weekly digest per
-owner, and the export to Jira. Called by the sweepers in postmortems/tasks_items.py and by views.
+owner, and the Jira export's claim and answer. Called by the sweepers and tasks in action_items/tasks.py.
 
 Each one claims its rows with a conditional UPDATE or a unique row before it tells anyone, so a sweeper
 that runs twice (or two beats) reminds once per item per day and sends one digest per owner per week.
@@ -14,13 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from incidents.actions import ActionConflict, ActionError, record
+from incidents.actions import display_name, record
 from incidents.models import EntryKind
-from integrations.outbound.jira import CreatedIssue, JiraConfig, JiraError
+from integrations.outbound.jira import CreatedIssue, JiraError
 
 from . import notify
-from .items import name, room_items_on_commit
-from .models import ActionItem, ExportState, OwnerDigest, Postmortem
+from .models import ActionItem, ExportState, OwnerDigest
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -57,7 +56,7 @@ def remind_overdue_item(item_id: int, today: date) -> bool:
         late = (today - item.due_date).days
         days = "1 day" if late == 1 else f"{late} days"
         body = (
-            f"Reminder for {name(item.owner)}: action item **{item.ref}** is overdue by {days} "
+            f"Reminder for {display_name(item.owner)}: action item **{item.ref}** is overdue by {days} "
             f"(due {item.due_date.isoformat()}): {item.title}. [Open it]({_site_url(item.get_absolute_url())})"
         )
         record(
@@ -99,7 +98,7 @@ def send_digest(owner_id: int, today: date) -> bool:
         f"- {'**overdue** ' if i.is_overdue(today) else ''}{i.ref} {i.title} — due {i.due_date.isoformat()} ({i.incident.ref})"
         for i in items
     ]
-    summary = f"Weekly action items for {name(owner)}: {len(items)} open, {len(overdue)} overdue."
+    summary = f"Weekly action items for {display_name(owner)}: {len(items)} open, {len(overdue)} overdue."
     try:
         with transaction.atomic():
             OwnerDigest.objects.create(
@@ -126,7 +125,7 @@ def _digest_into_rooms(owner, items: list[ActionItem], today: date) -> None:
         listed = ", ".join(f"**{i.ref}** {i.title} (due {i.due_date.isoformat()})" for i in group)
         count = "1 open action item" if len(group) == 1 else f"{len(group)} open action items"
         late = f", {overdue} overdue" if overdue else ""
-        body = f"Weekly digest for {name(owner)}: {count} from this incident{late}: {listed}. [All their items]({tracker})"
+        body = f"Weekly digest for {display_name(owner)}: {count} from this incident{late}: {listed}. [All their items]({tracker})"
         record(
             incident,
             kind=EntryKind.REMINDER,
@@ -137,66 +136,6 @@ def _digest_into_rooms(owner, items: list[ActionItem], today: date) -> None:
 
 
 # --- Jira export ----------------------------------------------------------------------------------------
-
-
-def request_jira_export(item: ActionItem, *, actor) -> ActionItem:
-    """Queue the item for Jira; the task creates the issue, the sweeper retries until it exists."""
-    if not JiraConfig.from_settings().enabled:
-        raise ActionError("Jira is not configured: set JIRA_BASE_URL and JIRA_PROJECT_KEY to export action items.", "jira")
-    with transaction.atomic():
-        item = ActionItem.objects.select_for_update().select_related("incident").get(pk=item.pk)
-        if item.export_state == ExportState.EXPORTED:
-            raise ActionConflict(f"{item.ref} is already Jira issue {item.jira_key}.", "jira")
-        if item.export_state in (ExportState.PENDING, ExportState.SENDING):
-            raise ActionConflict(f"{item.ref} is already on its way to Jira.", "jira")
-        _queue_export(item)
-        record(
-            item.incident,
-            kind=EntryKind.ACTION_ITEM,
-            body=f"{name(actor)} sent action item **{item.ref}** to Jira.",
-            actor=actor,
-            metadata={"action_item": item.pk, "change": "jira_requested"},
-        )
-        room_items_on_commit(item.incident_id)
-    return item
-
-
-def request_postmortem_jira_export(postmortem: Postmortem, *, actor) -> list[ActionItem]:
-    """Every item of the postmortem that is not in Jira (nor on its way) is queued; one entry says so."""
-    if not JiraConfig.from_settings().enabled:
-        raise ActionError("Jira is not configured: set JIRA_BASE_URL and JIRA_PROJECT_KEY to export action items.", "jira")
-    with transaction.atomic():
-        items = list(
-            ActionItem.objects.select_for_update()
-            .filter(postmortem=postmortem)
-            .filter(export_state__in=[ExportState.NONE, ExportState.FAILED])
-            .order_by("pk")
-        )
-        if not items:
-            raise ActionConflict("Every action item of this postmortem is already in Jira or on its way.", "jira")
-        for item in items:
-            _queue_export(item)
-        refs = ", ".join(f"**{i.ref}**" for i in items)
-        record(
-            postmortem.incident,
-            kind=EntryKind.ACTION_ITEM,
-            body=f"{name(actor)} sent the postmortem's action items to Jira: {refs}.",
-            actor=actor,
-            metadata={"action_items": [i.pk for i in items], "change": "jira_requested"},
-        )
-        room_items_on_commit(postmortem.incident_id)
-    return items
-
-
-def _queue_export(item: ActionItem) -> None:
-    from .tasks_items import export_action_item_to_jira
-
-    item.export_state = ExportState.PENDING
-    item.export_error = ""
-    item.export_attempts = 0
-    item.export_next_attempt_at = timezone.now()
-    item.save(update_fields=["export_state", "export_error", "export_attempts", "export_next_attempt_at", "updated_at"])
-    export_action_item_to_jira.delay_on_commit(item.pk)
 
 
 def _claimable(now) -> Q:
@@ -266,7 +205,6 @@ def finish_jira_export(item_id: int, *, issue: CreatedIssue | None = None, error
                 )
             log.warning("jira export of action item %s failed: %s", item.pk, error.message)
         item.save(update_fields=fields)
-        room_items_on_commit(item.incident_id)
     return item
 
 
@@ -274,7 +212,7 @@ def jira_description(item: ActionItem) -> str:
     return (
         f"{item.description}\n\n"
         f"Action item {item.ref} from {item.incident.ref} ({item.incident.title}).\n"
-        f"Owner: {item.owner.get_full_name() or item.owner.get_username()} · Due: {item.due_date.isoformat()} · "
+        f"Owner: {display_name(item.owner)} · Due: {item.due_date.isoformat()} · "
         f"Priority: {item.priority} · Type: {item.get_type_display()}\n"
         f"{_site_url(item.get_absolute_url())}"
     )

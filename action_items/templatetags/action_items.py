@@ -1,25 +1,16 @@
-"""Action items inside other pages: the room's panel (with the recurrence banner) and the raise-an-item
-form for the postmortem editor. Each loads its data in a constant number of queries."""
+"""Action items inside the postmortem editor: the raise-an-item form and the send-to-Jira button.
+(The room's action-item panel is rendered by the room's panel registry, from action_items/panels.py.)"""
 
 from django import template
 from django.conf import settings
 
-from ..forms_items import ActionItemForm
+from ..forms import ActionItemForm
 from ..smart import default_due_date
-from ..tracker import room_items_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("postmortems/_room_items.html", takes_context=True)
-def room_action_items(context, incident):
-    """`{% room_action_items incident %}` at the room's recurrence slot."""
-    data = room_items_context(incident)
-    data.update(request=context.get("request"), can_write=context.get("can_write", False))
-    return data
-
-
-@register.inclusion_tag("postmortems/_action_item_form.html", takes_context=True)
+@register.inclusion_tag("action_items/_form.html", takes_context=True)
 def action_item_form(context, incident, postmortem=None):
     """`{% action_item_form incident postmortem %}` in the postmortem editor: a blank SMART form for the incident."""
     request = context.get("request")
@@ -37,7 +28,7 @@ def action_item_form(context, incident, postmortem=None):
     }
 
 
-@register.inclusion_tag("postmortems/_postmortem_jira.html", takes_context=True)
+@register.inclusion_tag("action_items/_postmortem_jira.html", takes_context=True)
 def postmortem_jira_export(context, postmortem):
     """`{% postmortem_jira_export postmortem %}`: one button sending every item of the postmortem to Jira."""
     request = context.get("request")
