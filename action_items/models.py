@@ -1,6 +1,6 @@
 """Action items: the SMART follow-ups an incident leaves behind, and the weekly digest sent to each owner.
 
-Only action_items/actions.py and action_items/follow_up.py write these models.
+Only the actions in action_items/actions/ write these models.
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """Recurrence: a new incident on a service that still has open action items from an earlier incident.
 
 The room warns about it in its action-item panel, and the declaration writes it into the timeline
-(action_items/actions.py, `note_recurrence`). Both read `recurrence_for`, one query however many items.
+(action_items/actions/items.py, `note_recurrence`). Both read `recurrence_for`, one query however many items.
 """
 
 from django.db.models import Count

@@ -1,7 +1,7 @@
 """What makes an action item SMART, checked on every save with messages a person understands.
 
 Specific (a title that starts with a verb), Measurable (a done criterion), Assigned (one owner),
-Time-bound (a due date, by default from the incident's severity). Used by action_items/actions.py only.
+Time-bound (a due date, by default from the incident's severity). Used by action_items/actions/items.py only.
 """
 
 import re

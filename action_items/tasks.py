@@ -1,6 +1,6 @@
 """Background work for action items: the reminder and digest sweepers and the Jira export.
 
-Tasks take ids and re-read rows; the claims inside action_items/follow_up.py make each safe to run twice.
+Tasks take ids and re-read rows; the claims inside action_items/actions/follow_up.py make each safe to run twice.
 Beat runs the sweepers (CELERY_BEAT_SCHEDULE in warroom/settings.py); due times are database columns.
 """
 
@@ -8,7 +8,7 @@ from celery import shared_task
 
 from integrations.outbound.jira import JiraConfig, JiraError, create_issue
 
-from . import follow_up
+from .actions import follow_up
 
 
 @shared_task(acks_late=True, ignore_result=True)

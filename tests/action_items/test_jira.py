@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from action_items import actions as item_actions
-from action_items import follow_up, tasks
+from action_items import tasks
+from action_items.actions import follow_up
 from action_items.models import ActionItem, ExportState
 from incidents import actions
 from incidents.models import EntryKind
@@ -226,3 +227,10 @@ def test_it_exports_a_postmortems_items_from_its_button(
     assert item.jira_key == "OPS-7"
     response = client.post(f"/action-items/postmortem/{postmortem.pk}/jira/", follow=True)
     assert "Every action item of this postmortem is already in Jira" in response.content.decode()
+
+
+def test_it_names_the_export_task_celery_knows():
+    from warroom.celery import app
+
+    app.loader.import_default_modules()
+    assert item_actions.EXPORT_TASK in app.tasks

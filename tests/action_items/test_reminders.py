@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from action_items import actions as item_actions
-from action_items import follow_up, tasks
+from action_items import tasks
+from action_items.actions import follow_up
 from action_items.models import ActionItem, OwnerDigest
 from incidents import actions
 from incidents.models import EntryKind, TimelineEntry

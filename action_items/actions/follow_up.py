@@ -18,8 +18,8 @@ from incidents.actions import display_name, record
 from incidents.models import EntryKind
 from integrations.outbound.jira import CreatedIssue, JiraError
 
-from . import notify
-from .models import ActionItem, ExportState, OwnerDigest
+from .. import notify
+from ..models import ActionItem, ExportState, OwnerDigest
 
 log = logging.getLogger(__name__)
 User = get_user_model()

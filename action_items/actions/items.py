@@ -2,11 +2,13 @@
 
 Every change is checked for SMART-ness (action_items/smart.py), written in one transaction and told to
 the incident's room with a timeline entry, so the room, the tracker and the postmortem read one record.
-What the sweepers write (reminders, digests, the Jira export itself) lives in action_items/follow_up.py.
+What the sweepers write (reminders, digests, the Jira export itself) lives beside, in follow_up.py.
 """
 
 from datetime import date
+from functools import partial
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,8 +18,8 @@ from integrations.outbound.jira import JiraConfig
 from postmortems.models import Postmortem
 from warroom.errors import ActionConflict, ActionError
 
-from . import recurrence, smart
-from .models import ActionItem, ExportState
+from .. import recurrence, smart
+from ..models import ActionItem, ExportState
 
 _UNCHANGED = object()
 
@@ -171,7 +173,7 @@ def note_recurrence(incident: Incident) -> TimelineEntry | None:
     return record(incident, kind=EntryKind.SYSTEM, body=body, metadata=metadata)
 
 
-# --- asking for the Jira export (the task sends it; action_items/follow_up.py stores the answer) ------------
+# --- asking for the Jira export (the task sends it; follow_up.py stores the answer) ------------
 
 
 JIRA_OFF = "Jira is not configured: set JIRA_BASE_URL and JIRA_PROJECT_KEY to export action items."
@@ -224,12 +226,15 @@ def request_postmortem_jira_export(postmortem: Postmortem, *, actor) -> list[Act
     return items
 
 
-def _queue_export(item: ActionItem) -> None:
-    from .tasks import export_action_item_to_jira
+#: The task that sends one item to Jira, named rather than imported: the tasks module calls these actions.
+EXPORT_TASK = "action_items.tasks.export_action_item_to_jira"
 
+
+def _queue_export(item: ActionItem) -> None:
     item.export_state = ExportState.PENDING
     item.export_error = ""
     item.export_attempts = 0
     item.export_next_attempt_at = timezone.now()
     item.save(update_fields=["export_state", "export_error", "export_attempts", "export_next_attempt_at", "updated_at"])
-    export_action_item_to_jira.delay_on_commit(item.pk)
+    # The sweeper re-sends it if this message is lost: export_next_attempt_at is in the database.
+    transaction.on_commit(partial(current_app.send_task, EXPORT_TASK, args=[item.pk]))
