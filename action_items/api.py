@@ -19,7 +19,7 @@ from incidents.models import TimelineEntry
 from postmortems.models import Postmortem
 from warroom.errors import ActionError
 
-from . import actions
+from . import actions, tasks
 from .models import ActionItem
 from .tracker import TrackerFilter, filtered_items
 
@@ -212,4 +212,5 @@ def patch_item(request, item_id: int, payload: ItemPatch):
 def export_item(request, item_id: int):
     """Queue the Jira issue; `export_state` tells pending → exported (with `jira_key`) or failed (with `export_error`, retried)."""
     item = actions.request_jira_export(_item(request, item_id, write=True), actor=request.user)
+    tasks.send_to_jira_on_commit(item)
     return Status(202, item_json(ActionItem.objects.select_related("owner").get(pk=item.pk)))

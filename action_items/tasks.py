@@ -43,3 +43,9 @@ def export_action_item_to_jira(item_id: int) -> None:
         follow_up.finish_jira_export(item_id, error=error)
         return
     follow_up.finish_jira_export(item_id, issue=issue)
+
+
+def send_to_jira_on_commit(*items) -> None:
+    """Queue the export of items an action marked due, once the transaction commits."""
+    for item in items:
+        export_action_item_to_jira.delay_on_commit(item.pk)

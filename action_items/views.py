@@ -26,7 +26,7 @@ from incidents.room.forms import active_users
 from postmortems.models import Postmortem
 from warroom.errors import ActionError
 
-from . import actions
+from . import actions, tasks
 from .forms import TYPE_FOR_ENTRY_KIND, ActionItemForm, ItemChangeForm
 from .models import ActionItem
 from .smart import default_due_date
@@ -265,7 +265,7 @@ def _tracker_row(request, item: ActionItem, error: str | None) -> HttpResponse:
 def export_to_jira(request, pk):
     item = _item_for(request, pk, write=True)
     try:
-        actions.request_jira_export(item, actor=request.user)
+        tasks.send_to_jira_on_commit(actions.request_jira_export(item, actor=request.user))
     except ActionError as error:
         messages.error(request, error.message)
     else:
@@ -279,6 +279,7 @@ def export_postmortem_to_jira(request, postmortem_pk):
     incident = get_incident_for_user(request.user, postmortem.incident_id, write=True)
     try:
         queued = actions.request_postmortem_jira_export(postmortem, actor=request.user)
+        tasks.send_to_jira_on_commit(*queued)
     except ActionError as error:
         messages.error(request, error.message)
     else:

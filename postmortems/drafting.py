@@ -35,15 +35,6 @@ def _first_paragraph(body: str) -> str:
     return " ".join(body.strip().split("\n\n")[0].split())
 
 
-def _related(incident: Incident, *names: str):
-    """The first related manager that exists: restore/comms models arrive from other issues."""
-    for name in names:
-        manager = getattr(incident, name, None)
-        if manager is not None and hasattr(manager, "all"):
-            return manager.all()
-    return None
-
-
 def timeline_rows(incident: Incident, entries) -> list[tuple[datetime, str]]:
     """Lifecycle markers and key entries, from the start of impact to resolution, in time order."""
     rows = [(getattr(incident, field), f"**{label}**") for field, label in LIFECYCLE if getattr(incident, field)]
@@ -98,16 +89,14 @@ def _summary(incident: Incident, services: str, d) -> str:
 
 def _impact(incident: Incident, d) -> str:
     lines = ["## Impact", ""]
-    assessments = _related(incident, "impact_assessments", "assessments")
-    if assessments is not None:
-        for a in assessments.order_by("pk"):
-            share = getattr(a, "users_affected_percent", None) or getattr(a, "percent_users", None)
-            parts = [f"{share}% of users" if share is not None else ""]
-            if getattr(a, "core_flow_down", False):
-                parts.append("a core business flow was down")
-            note = getattr(a, "notes", "") or getattr(a, "summary", "")
-            parts.append(note)
-            lines.append(f"- Assessment at {utc(getattr(a, 'created_at', None))}: " + "; ".join(p for p in parts if p))
+    for a in incident.assessments.order_by("pk"):
+        parts = [f"{a.users_affected_pct}% of users"]
+        if a.core_flow_down:
+            parts.append("a core business flow was down")
+        if a.customer_visible:
+            parts.append("customers could see it")
+        parts.append(a.notes)
+        lines.append(f"- Assessment at {utc(a.assessed_at)}: " + "; ".join(p for p in parts if p))
     lines += [
         f"- Impact lasted {duration(d['to_mitigate'])} until mitigation, {duration(d['to_resolve'])} until resolution.",
         "- " + prompt("Users affected, failed requests or orders, revenue, SLO budget spent."),
@@ -148,12 +137,12 @@ def _response(incident: Incident, entries) -> str:
 
 def _recovery(incident: Incident, entries) -> str:
     lines = ["## Recovery", "", "Decisions and their outcomes:", ""]
-    decisions = _related(incident, "decisions")
-    if decisions is not None and decisions.exists():
-        for decision in decisions.order_by("pk"):
-            title = getattr(decision, "title", "") or getattr(decision, "summary", "") or str(decision)
-            outcome = getattr(decision, "outcome", "") or prompt("outcome?")
-            lines.append(f"- **{utc(getattr(decision, 'decided_at', None) or getattr(decision, 'created_at', None))}** {title} → {outcome}")
+    decisions = list(incident.decisions.order_by("pk"))
+    if decisions:
+        for decision in decisions:
+            outcome = decision.get_outcome_display() or prompt("outcome?")
+            when = utc(decision.decided_at or decision.proposed_at)
+            lines.append(f"- **{when}** {decision.question} → {decision.chosen} ({decision.get_state_display().lower()}): {outcome}")
     else:
         for e in entries:
             if e.kind in (EntryKind.DECISION, EntryKind.ACTION):

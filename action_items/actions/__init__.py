@@ -3,7 +3,6 @@
 
 from . import follow_up
 from .items import (
-    EXPORT_TASK,
     create_action_item,
     note_recurrence,
     request_jira_export,
@@ -12,7 +11,6 @@ from .items import (
 )
 
 __all__ = [
-    "EXPORT_TASK",
     "create_action_item",
     "follow_up",
     "note_recurrence",

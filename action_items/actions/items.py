@@ -6,9 +6,7 @@ What the sweepers write (reminders, digests, the Jira export itself) lives besid
 """
 
 from datetime import date
-from functools import partial
 
-from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -226,15 +224,11 @@ def request_postmortem_jira_export(postmortem: Postmortem, *, actor) -> list[Act
     return items
 
 
-#: The task that sends one item to Jira, named rather than imported: the tasks module calls these actions.
-EXPORT_TASK = "action_items.tasks.export_action_item_to_jira"
-
-
 def _queue_export(item: ActionItem) -> None:
+    """Mark the export due now. The caller queues the task (`tasks.send_to_jira_on_commit`); if that message
+    is lost, the Jira sweeper finds the due time in the database and sends it."""
     item.export_state = ExportState.PENDING
     item.export_error = ""
     item.export_attempts = 0
     item.export_next_attempt_at = timezone.now()
     item.save(update_fields=["export_state", "export_error", "export_attempts", "export_next_attempt_at", "updated_at"])
-    # The sweeper re-sends it if this message is lost: export_next_attempt_at is in the database.
-    transaction.on_commit(partial(current_app.send_task, EXPORT_TASK, args=[item.pk]))

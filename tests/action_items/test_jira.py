@@ -44,7 +44,7 @@ def eager_tasks():
 
 def export(item, user, callbacks):
     with callbacks(execute=True):
-        item_actions.request_jira_export(item, actor=user)
+        tasks.send_to_jira_on_commit(item_actions.request_jira_export(item, actor=user))  # as the views do
     item.refresh_from_db()
     return item
 
@@ -171,6 +171,7 @@ def test_it_exports_all_of_a_postmortems_items(jira, eager_tasks, incident, alic
     raise_item(incident, bob, title="Tune the pool")  # raised in the room, not in the postmortem
     with django_capture_on_commit_callbacks(execute=True):
         queued = item_actions.request_postmortem_jira_export(postmortem, actor=alice)
+        tasks.send_to_jira_on_commit(*queued)
     assert [i.pk for i in queued] == [first.pk, second.pk]
     assert sorted(ActionItem.objects.filter(postmortem=postmortem).values_list("jira_key", flat=True)) == ["OPS-7", "OPS-8"]
     assert len(jira.requests) == 2
@@ -229,8 +230,11 @@ def test_it_exports_a_postmortems_items_from_its_button(
     assert "Every action item of this postmortem is already in Jira" in response.content.decode()
 
 
-def test_it_names_the_export_task_celery_knows():
-    from warroom.celery import app
 
-    app.loader.import_default_modules()
-    assert item_actions.EXPORT_TASK in app.tasks
+def test_it_sends_an_export_whose_task_was_lost(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        item_actions.request_jira_export(item, actor=alice)  # the message never reached the broker
+    assert jira.requests == []
+    tasks.sweep_jira_exports()
+    item.refresh_from_db()
+    assert item.export_state == ExportState.EXPORTED and len(jira.requests) == 1
