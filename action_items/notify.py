@@ -1,7 +1,7 @@
 """Where action-item reminders go besides the room's timeline: the room's chat channels.
 
 One small function, called inside the reminder's transaction, so a lost claim sends nothing and wiring
-Slack (integrations/slack.py) is one line: `slack.queue(incident, "reminder", text)`.
+Slack (integrations/outbound/slack.py) would be one line here.
 Until then the timeline entry written by the caller is the room's channel.
 """
 

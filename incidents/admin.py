@@ -76,7 +76,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(admin.ModelAdmin):
-    """Read-only: updates change only through incidents/comms.py (post, approve)."""
+    """Read-only: updates change only through incidents/comms/actions.py (post, approve)."""
 
     list_display = ["incident", "audience", "state", "public_state", "author", "published_at"]
     list_filter = ["audience", "state"]

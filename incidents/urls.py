@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.comms import views as views_comms
+from incidents.comms import views as comms_views
 from incidents.restore import urls as urls_restore
 from incidents.room import views
 
@@ -16,9 +16,9 @@ urlpatterns = [
     path("<int:pk>/roles/<str:role>/relieve/", views.relieve_role, name="relieve_role"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/severity/", views.change_severity, name="change_severity"),
-    path("<int:pk>/updates/", views_comms.post_update, name="post_update"),
-    path("<int:pk>/updates/<int:update_id>/approve/", views_comms.approve_update, name="approve_update"),
-    path("<int:pk>/cadence/", views_comms.set_cadence, name="set_cadence"),
-    path("<int:pk>/summary/", views_comms.executive_summary, name="executive_summary"),
+    path("<int:pk>/updates/", comms_views.post_update, name="post_update"),
+    path("<int:pk>/updates/<int:update_id>/approve/", comms_views.approve_update, name="approve_update"),
+    path("<int:pk>/cadence/", comms_views.set_cadence, name="set_cadence"),
+    path("<int:pk>/summary/", comms_views.executive_summary, name="executive_summary"),
     *urls_restore.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 """The only way a postmortem changes: drafting, saving under a version guard, review and publishing,
 the contributing-factor tree and the review meeting.
 
-Same spine as incidents/actions.py: validate, write in one short transaction with the row locked,
+Same spine as incidents/actions/: validate, write in one short transaction with the row locked,
 and tell the room through a timeline entry (`record`), which broadcasts after commit.
 """
 

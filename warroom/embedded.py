@@ -2,7 +2,7 @@
 
 Only this module starts the in-process worker (never AppConfig.ready). The in-memory channel layer
 belongs to the server's event loop, so broadcasts from the worker thread are handed to that loop
-(incidents/broadcast.py). Queued messages die with the process; due times live in database columns,
+(incidents/live/broadcast.py). Queued messages die with the process; due times live in database columns,
 so the sweepers catch up on the next start.
 """
 

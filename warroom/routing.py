@@ -1,4 +1,4 @@
-"""WebSocket routes: the live war room (incidents/consumers.py), behind session and bearer-token auth."""
+"""WebSocket routes: the live war room (incidents/live/consumers.py), behind session and bearer-token auth."""
 
 from channels.routing import URLRouter
 from django.urls import path

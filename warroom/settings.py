@@ -139,7 +139,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
     # Overdue status updates: the sweeper reads Incident.next_update_due_at (incidents/tasks.py).
     "update-reminders": {"task": "incidents.tasks.sweep_update_reminders", "schedule": 30.0},
-    # IC rotation after 4 hours and expired decision time-boxes (incidents/restore_reminders.py).
+    # IC rotation after 4 hours and expired decision time-boxes (incidents/restore/sweepers.py).
     "restore-reminders": {"task": "incidents.tasks.sweep_restore_reminders", "schedule": 60.0},
     # Action items: each sweeper claims rows with a stamped column, so running it often (or twice) still sends once.
     "action-items-overdue-reminders": {"task": "action_items.tasks.sweep_overdue_reminders", "schedule": 15 * 60},

@@ -139,7 +139,7 @@ def assign_role(incident: Incident, *, role: str, user, actor):
     """Name someone to a role, or hand it off: the previous holder is relieved and history kept.
 
     Command changes hands only when the new IC accepts: naming someone else IC offers a hand-off
-    (incidents/handoff.py) and returns it; taking command yourself is the acceptance.
+    (`offer_handoff`) and returns it; taking command yourself is the acceptance.
     """
     role = clean_choice(role, Role, field="role", label="role")
     if user is None or not user.is_active:

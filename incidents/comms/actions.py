@@ -6,7 +6,6 @@ Incident Commander or the Communications Lead. These are actions: they validate,
 with the incident row locked, and leave a timeline entry a person would have written.
 """
 
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ from incidents.models import (
     Status,
     StatusUpdate,
 )
+from warroom import durations
 from warroom.errors import ActionConflict, ActionError, NotAllowed
 from warroom.markdown import render_markdown
 
@@ -66,18 +66,13 @@ class NotPublishable(ActionConflict):
 # --- cadence ------------------------------------------------------------------------------------------
 
 
-def minutes_text(delta: timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
-
-
 def record_promise_keeping(sender, incident: Incident, **kwargs) -> None:
     """incident_resolved receiver: write how the room kept its update promises (the postmortem reads the timeline)."""
 
     figures = promise_record(incident)
 
     def after(delta) -> str:
-        return f"{minutes_text(delta)} after declaring" if delta is not None else "none"
+        return f"{durations.minutes(delta)} after declaring" if delta is not None else "none"
 
     body = (
         f"Communication record: first internal update {after(figures['first_internal'])}, first external update "

@@ -1,4 +1,4 @@
-"""Forms of the update composer and the cadence control. They parse input; incidents/comms.py decides."""
+"""Forms of the update composer and the cadence control. They parse input; incidents/comms/actions.py decides."""
 
 from django import forms
 

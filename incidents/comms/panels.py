@@ -1,10 +1,10 @@
 """What the room's communication panel, the executive summary and the postmortem read about updates.
 
-The read side of incidents/comms.py: the countdown, the promise-keeping record, and a composer prefilled
+The read side of incidents/comms/actions.py: the countdown, the promise-keeping record, and a composer prefilled
 from what the room already knows, so a good update takes under a minute. A constant number of queries.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -15,6 +15,7 @@ from incidents.comms.forms import UpdateForm
 from incidents.comms.promises import promise_record
 from incidents.models import Audience, ComponentState, EntryKind, Incident, PublicState, Severity, Status, StatusUpdate
 from incidents.room.panels import Loads, Panel, register
+from warroom import durations
 
 # Status-page wording: facts only, no guesses about cause, no names, no blame.
 EXTERNAL_TEMPLATES = {
@@ -48,9 +49,9 @@ def countdown(incident: Incident, now: datetime | None = None) -> dict:
 
 def due_text(seconds: int) -> str:
     """ "in 7 min" / "overdue by 3 min": the same words static/js/comms.js keeps ticking."""
-    minutes = abs(seconds) // 60 if seconds < 0 else -(-seconds // 60)
-    words = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 120 else f"{minutes} min"
-    return f"overdue by {words}" if seconds <= 0 else f"in {words}"
+    if seconds <= 0:
+        return f"overdue by {durations.minutes(timedelta(seconds=-seconds))}"
+    return f"in {durations.minutes(timedelta(seconds=seconds), round_up=True)}"
 
 
 def comms_context(incident: Incident) -> dict:
@@ -65,6 +66,7 @@ def comms_context(incident: Incident) -> dict:
         "drafts": [u for u in updates if u.state == StatusUpdate.State.DRAFT],
         "latest_internal": next((u for u in reversed(published) if u.audience == Audience.INTERNAL), None),
         "latest_external": next((u for u in reversed(published) if u.audience == Audience.EXTERNAL), None),
+        "latest_update": max(published, key=lambda u: (u.published_at, u.pk), default=None),
         "services": services,
     }
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 from incidents import signals
 from incidents.actions import display_name, record
 from incidents.models import OPEN_STATUSES, EntryKind, Incident, Role, TimelineEntry
-
-from .actions import minutes_text
+from warroom import durations
 
 
 def overdue_incident_ids(now: datetime) -> list[int]:
@@ -48,7 +47,7 @@ def remind_overdue(incident_id: int, *, now: datetime | None = None) -> list[Tim
         holders = incident.holders()
         commander = holders.get(Role.COMMANDER)
         comms = holders.get(Role.COMMS_LEAD)
-        late = minutes_text(now - due)
+        late = durations.minutes(now - due)
         if claimable.filter(Q(reminded_for_due_at__isnull=True) | ~Q(reminded_for_due_at=due)).update(reminded_for_due_at=due):
             to = comms or commander
             role = Role.COMMS_LEAD if comms else Role.COMMANDER

@@ -73,7 +73,7 @@ class Incident(models.Model):
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Update cadence (incidents/comms.py): the promise of the next status update, and the sweeper's claims.
+    # Update cadence (incidents/actions/lifecycle.py, incidents/comms/): the promise of the next status update, and the sweeper's claims.
     update_cadence_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="minutes between status updates; empty = the severity's default"
     )

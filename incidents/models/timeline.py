@@ -24,7 +24,7 @@ class EntryKind(models.TextChoices):
     ALERT = "alert", "Alert"
     DEPLOY = "deploy", "Deploy"
     SYSTEM = "system", "System"
-    # The restore stage (incidents/restore.py, decisions.py, handoff.py).
+    # The restore stage (incidents/restore/) and the hand-off of command.
     IMPACT = "impact", "Impact assessment"
     THEORY = "theory", "Theory"
     BRIEFING = "briefing", "Hand-off briefing"

@@ -1,4 +1,4 @@
-"""Request and response shapes of the restore-stage API (incidents/api_restore.py), for the OpenAPI schema."""
+"""Request and response shapes of the restore-stage API (incidents/restore/api.py), for the OpenAPI schema."""
 
 from datetime import datetime
 

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from django import template
 
+from warroom import durations
+
 register = template.Library()
 
 
@@ -26,16 +28,7 @@ def iso(value: datetime | None) -> str:
 
 @register.filter
 def duration(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    minutes = max(int(value.total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m"
+    return durations.clock(value)
 
 
 @register.filter

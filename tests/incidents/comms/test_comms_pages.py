@@ -252,3 +252,11 @@ def test_it_documents_the_endpoints_in_openapi(api):
     assert "/api/v1/updates/{update_id}/approve" in schema["paths"]
     assert "patch" in schema["paths"]["/api/v1/incidents/{incident_id}"]
     assert "next_update_due_at" in schema["components"]["schemas"]["IncidentOut"]["properties"]
+
+
+def test_it_leads_the_executive_summary_with_the_newest_update(incident, alice, client_as):
+    comms.post_update(incident, actor=alice, audience="internal", status="First look: errors at checkout.")
+    comms.post_update(incident, actor=alice, audience="internal", status="Rolled back; errors falling.")
+    page = client_as(alice).get(reverse("incidents:executive_summary", args=[incident.pk])).content.decode()
+    latest = page[page.index("Latest update") : page.index("Decisions")]
+    assert "Rolled back; errors falling." in latest and "First look" not in latest

@@ -25,7 +25,7 @@ def test_it_shows_presence_in_the_room_with_few_queries(client, incident, alice,
     for n in range(30):
         actions.post_entry(incident, kind="note", body=f"note {n}", actor=bob)
     client.force_login(alice)
-    # + 8 fixed queries for the restore panels (incidents/restore_live.py); presence adds none per person.
+    # + 8 fixed queries for the restore panels (incidents/restore/panels.py); presence adds none per person.
     with django_assert_max_num_queries(20 + 8):
         page = client.get(f"/incidents/{incident.pk}/")
     html = page.content.decode()

@@ -39,3 +39,4 @@ def test_it_keeps_ordinary_markdown():
 
 def test_it_escapes_angle_brackets_in_text():
     assert render_markdown("latency < 5s & errors > 1%") == "<p>latency &lt; 5s &amp; errors &gt; 1%</p>"
+
