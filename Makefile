@@ -35,6 +35,7 @@ alertmanager:
 
 test: $(STAMP) chromium alertmanager
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -125,7 +125,9 @@ def _item(request, item_id: int, *, write: bool = False) -> ActionItem:
     return item
 
 
-@router.post("/action-items", response={201: ItemOut, 400: Error, 403: Error, 404: Error}, summary="Raise an action item")
+@router.post(
+    "/action-items", response={201: ItemOut, 400: Error, 403: Error, 404: Error}, summary="Raise an action item"
+)
 def create_item(request, payload: ItemIn):
     incident = get_incident_for_user(request.user, payload.incident, write=True)
     postmortem = source_entry = None
@@ -194,7 +196,9 @@ def get_item(request, item_id: int):
 
 
 @router.patch(
-    "/action-items/{int:item_id}", response={200: ItemOut, 400: Error, 403: Error, 404: Error, 409: Error}, summary="Change an action item"
+    "/action-items/{int:item_id}",
+    response={200: ItemOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Change an action item",
 )
 def patch_item(request, item_id: int, payload: ItemPatch):
     item = _item(request, item_id, write=True)
@@ -207,7 +211,9 @@ def patch_item(request, item_id: int, payload: ItemPatch):
 
 
 @router.post(
-    "/action-items/{int:item_id}/jira", response={202: ItemOut, 400: Error, 403: Error, 404: Error, 409: Error}, summary="Export to Jira"
+    "/action-items/{int:item_id}/jira",
+    response={202: ItemOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Export to Jira",
 )
 def export_item(request, item_id: int):
     """Queue the Jira issue; `export_state` tells pending → exported (with `jira_key`) or failed (with `export_error`, retried)."""

@@ -15,19 +15,26 @@ class ActionItemForm(forms.Form):
     incident = forms.IntegerField(widget=forms.HiddenInput)
     postmortem = forms.IntegerField(required=False, widget=forms.HiddenInput)
     source_entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(required=False, strip=True, widget=forms.TextInput(attrs={"placeholder": "Add an alert on checkout 5xx rate"}))
+    title = forms.CharField(
+        required=False, strip=True, widget=forms.TextInput(attrs={"placeholder": "Add an alert on checkout 5xx rate"})
+    )
     description = forms.CharField(
         required=False,
         label="Done when",
         widget=forms.Textarea(
-            attrs={"rows": 2, "placeholder": "What done looks like, e.g. the alert pages on-call within 5 minutes of a 5xx spike"}
+            attrs={
+                "rows": 2,
+                "placeholder": "What done looks like, e.g. the alert pages on-call within 5 minutes of a 5xx spike",
+            }
         ),
     )
     owner = UserChoiceField(queryset=active_users(), required=False, empty_label="Choose an owner")
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     type = forms.ChoiceField(required=False, choices=[("", "Choose a type"), *ActionItem.Type.choices])
     priority = forms.ChoiceField(required=False, choices=ActionItem.Priority.choices, initial=ActionItem.Priority.P3)
-    external_url = forms.CharField(required=False, label="External link", widget=forms.URLInput(attrs={"placeholder": "https://"}))
+    external_url = forms.CharField(
+        required=False, label="External link", widget=forms.URLInput(attrs={"placeholder": "https://"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,5 +57,7 @@ class ItemChangeForm(forms.Form):
     def changes(self) -> dict:
         """Only the fields the request sent, so an inline status change leaves owner and due date alone."""
         return {
-            name: value for name, value in self.cleaned_data.items() if name != "reason" and name in self.data and value not in ("", None)
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "reason" and name in self.data and value not in ("", None)
         }

@@ -51,7 +51,9 @@ class ActionItem(models.Model):
         P4 = "P4", "P4 · Low"
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="action_items")
-    postmortem = models.ForeignKey("postmortems.Postmortem", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    postmortem = models.ForeignKey(
+        "postmortems.Postmortem", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
     source_entry = models.ForeignKey(
         "incidents.TimelineEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
@@ -64,7 +66,9 @@ class ActionItem(models.Model):
     status = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     wont_do_reason = models.TextField(blank=True)
     external_url = models.URLField(max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -93,7 +97,9 @@ class ActionItem(models.Model):
             models.Index(fields=["export_state", "export_next_attempt_at"], name="actionitem_export_due_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(status="wont_do") | ~Q(wont_do_reason=""), name="actionitem_wont_do_needs_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="wont_do") | ~Q(wont_do_reason=""), name="actionitem_wont_do_needs_reason"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,7 +56,9 @@ def default_due_date(severity: str, today: date | None = None) -> date:
 def check_title(title: str | None) -> str:
     title = (title or "").strip()
     if not title:
-        raise ActionError("Give the action item a title that says what to do, e.g. “Add an alert on checkout 5xx rate”.", "title")
+        raise ActionError(
+            "Give the action item a title that says what to do, e.g. “Add an alert on checkout 5xx rate”.", "title"
+        )
     limit = settings.WARROOM["TITLE_MAX_LENGTH"]
     if len(title) > limit:
         raise ActionError(f"The title is {len(title)} characters long; the limit is {limit}.", "title")
@@ -79,7 +81,9 @@ def check_done_criterion(description: str | None) -> str:
         )
     limit = settings.WARROOM["BODY_MAX_LENGTH"]
     if len(description) > limit:
-        raise ActionError(f"The description is {len(description)} characters long; the limit is {limit}.", "description")
+        raise ActionError(
+            f"The description is {len(description)} characters long; the limit is {limit}.", "description"
+        )
     return description
 
 
@@ -96,7 +100,9 @@ def check_due_date(due_date: date | None, *, today: date | None = None) -> date:
         raise ActionError("Choose a due date: an action item without one is never finished.", "due_date")
     today = today or timezone.localdate()
     if due_date < today:
-        raise ActionError(f"The due date {due_date.isoformat()} is in the past; choose today or a later day.", "due_date")
+        raise ActionError(
+            f"The due date {due_date.isoformat()} is in the past; choose today or a later day.", "due_date"
+        )
     return due_date
 
 

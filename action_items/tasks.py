@@ -38,7 +38,9 @@ def export_action_item_to_jira(item_id: int) -> None:
         return  # exported already, or another worker holds it
     labels = ["warroom", item.incident.ref.lower(), f"action-{item.type}"]
     try:
-        issue = create_issue(JiraConfig.from_settings(), summary=item.title, description=follow_up.jira_description(item), labels=labels)
+        issue = create_issue(
+            JiraConfig.from_settings(), summary=item.title, description=follow_up.jira_description(item), labels=labels
+        )
     except JiraError as error:
         follow_up.finish_jira_export(item_id, error=error)
         return

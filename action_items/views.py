@@ -32,7 +32,20 @@ from .models import ActionItem
 from .smart import default_due_date
 from .tracker import STATUS_LABELS, TrackerFilter, filtered_items, tracker_counts
 
-CSV_COLUMNS = ["ref", "title", "incident", "owner", "due_date", "priority", "type", "status", "overdue", "jira_key", "url", "done_when"]
+CSV_COLUMNS = [
+    "ref",
+    "title",
+    "incident",
+    "owner",
+    "due_date",
+    "priority",
+    "type",
+    "status",
+    "overdue",
+    "jira_key",
+    "url",
+    "done_when",
+]
 
 
 def _require_reader(user) -> None:
@@ -131,12 +144,19 @@ def tracker_csv(request):
 
 def _initial(request, incident) -> dict:
     """A promoted timeline entry prefills the title and type; the owner is whoever raises it."""
-    initial = {"incident": incident.pk, "owner": request.user.pk, "due_date": default_due_date(incident.severity), "priority": "P3"}
+    initial = {
+        "incident": incident.pk,
+        "owner": request.user.pk,
+        "due_date": default_due_date(incident.severity),
+        "priority": "P3",
+    }
     entry = parse_int(request.GET.get("entry"))
     if entry:
         source = TimelineEntry.objects.filter(pk=entry, incident=incident).first()
         if source is not None:
-            initial.update(source_entry=source.pk, title=_first_line(source.body), type=TYPE_FOR_ENTRY_KIND.get(source.kind, ""))
+            initial.update(
+                source_entry=source.pk, title=_first_line(source.body), type=TYPE_FOR_ENTRY_KIND.get(source.kind, "")
+            )
     postmortem = parse_int(request.GET.get("postmortem"))
     if postmortem and Postmortem.objects.filter(pk=postmortem, incident=incident).exists():
         initial["postmortem"] = postmortem
@@ -164,7 +184,9 @@ def new_item(request):
                 due_date=data["due_date"],
                 priority=data["priority"],
                 external_url=data["external_url"],
-                postmortem=Postmortem.objects.filter(pk=data["postmortem"], incident=incident).first() if data["postmortem"] else None,
+                postmortem=Postmortem.objects.filter(pk=data["postmortem"], incident=incident).first()
+                if data["postmortem"]
+                else None,
                 source_entry=TimelineEntry.objects.filter(pk=data["source_entry"], incident=incident).first()
                 if data["source_entry"]
                 else None,
@@ -204,13 +226,20 @@ def _created_answer(request, item: ActionItem) -> HttpResponse:
 def item_detail(request, pk):
     item = _item_for(request, pk)
     history = (
-        TimelineEntry.objects.filter(incident_id=item.incident_id, metadata__action_item=item.pk).select_related("actor").order_by("pk")
+        TimelineEntry.objects.filter(incident_id=item.incident_id, metadata__action_item=item.pk)
+        .select_related("actor")
+        .order_by("pk")
     )
     context = {
         "item": item,
         "history": history,
         "change_form": ItemChangeForm(
-            initial={"status": item.status, "owner": item.owner_id, "due_date": item.due_date, "priority": item.priority}
+            initial={
+                "status": item.status,
+                "owner": item.owner_id,
+                "due_date": item.due_date,
+                "priority": item.priority,
+            }
         ),
         "can_write": can_write(request.user),
         "today": timezone.localdate(),
@@ -227,7 +256,9 @@ def change_item(request, pk):
     error = None
     if form.is_valid():
         try:
-            item = actions.update_action_item(item, actor=request.user, reason=form.cleaned_data["reason"], **form.changes())
+            item = actions.update_action_item(
+                item, actor=request.user, reason=form.cleaned_data["reason"], **form.changes()
+            )
         except ActionError as e:
             error = e.message
     else:

@@ -49,7 +49,10 @@ def _run(connection) -> None:
     User = get_user_model()
     users = [User.objects.create_user(n, f"{n}@example.com", "pw") for n in ("alice", "bob", "carol", "dave")]
     checkout = Service.objects.create(name="Checkout", slug="checkout")
-    incidents = [actions.declare_incident(actor=users[0], title=f"Outage {n}", severity="SEV2", services=[checkout]) for n in range(50)]
+    incidents = [
+        actions.declare_incident(actor=users[0], title=f"Outage {n}", severity="SEV2", services=[checkout])
+        for n in range(50)
+    ]
     client = Client()
     client.force_login(users[0])
     today = timezone.localdate()

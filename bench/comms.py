@@ -28,10 +28,14 @@ def main() -> None:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"database: {connection.vendor}; times include rendering and sending each reminder's live fragments")
-    print(f"{'open incidents':>14} | {'sweep, none due':>16} | {'sweep, all due':>22} | {'re-run sweep':>16} | {'status page':>16}")
+    print(
+        f"{'open incidents':>14} | {'sweep, none due':>16} | {'sweep, all due':>22} | {'re-run sweep':>16} | {'status page':>16}"
+    )
     print("-" * 98)
     for n, idle, due, rerun, page in rows:
-        print(f"{n:>14} | {_fmt(idle):>16} | {_fmt(due) + f' {due[2]} entries':>22} | {_fmt(rerun):>16} | {_fmt(page):>16}")
+        print(
+            f"{n:>14} | {_fmt(idle):>16} | {_fmt(due) + f' {due[2]} entries':>22} | {_fmt(rerun):>16} | {_fmt(page):>16}"
+        )
 
 
 def _fmt(result) -> str:
@@ -54,9 +58,13 @@ def _measure(n, connection):
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"first_name": "Bench"})
     services = [Service.objects.get_or_create(slug=f"svc-{i}", defaults={"name": f"Service {i}"})[0] for i in range(20)]
     for i in range(n):
-        incident = actions.declare_incident(actor=user, title=f"Incident {i}", severity="SEV2", services=[services[i % 20]])
+        incident = actions.declare_incident(
+            actor=user, title=f"Incident {i}", severity="SEV2", services=[services[i % 20]]
+        )
         if i % 2:
-            comms.approve_update(comms.post_update(incident, actor=user, audience="external", status=f"Investigating {i}."), actor=user)
+            comms.approve_update(
+                comms.post_update(incident, actor=user, audience="external", status=f"Investigating {i}."), actor=user
+            )
     now = timezone.now()
 
     def timed(fn):

@@ -90,7 +90,9 @@ class Audience:
             reader.cancel()
 
 
-async def run_round(url: str, headers: dict, count: int, entries: int, post, pid: int, resume_after: int | None) -> dict:
+async def run_round(
+    url: str, headers: dict, count: int, entries: int, post, pid: int, resume_after: int | None
+) -> dict:
     """Fill the room, post `entries` at 1/s with `post() -> (t_post, entry_id)`, collect the figures."""
     before = rss_kib(pid)
     audience = Audience()
@@ -121,13 +123,18 @@ def _warroom_round(process: ServerProcess, incident_id: int, token: str, count: 
     path = f"/incidents/{incident_id}/timeline"
     process.start()
     try:
+
         def post():
             t_post = time.perf_counter()
             return t_post, api_post(process.url, path, token, {"kind": "note", "body": "Error rate **38%**"})["id"]
 
         last = api_post(process.url, path, token, {"kind": "note", "body": "warm-up"})["id"]
         url = f"{process.ws_url}/ws/incidents/{incident_id}/"
-        return asyncio.run(run_round(url, {"Authorization": f"Bearer {token}"}, count, entries, post, process.process.pid, resume_after=last))
+        return asyncio.run(
+            run_round(
+                url, {"Authorization": f"Bearer {token}"}, count, entries, post, process.process.pid, resume_after=last
+            )
+        )
     except Exception as error:  # a configuration that breaks is a result too
         return {"error": f"{type(error).__name__}: {error}"[:60]}
     finally:
@@ -138,7 +145,12 @@ def _baseline_round(redis_url: str, count: int, entries: int, frame: str) -> dic
     import redis
 
     port, channel = free_port(), f"bench-baseline-{os.getpid()}"
-    process = subprocess.Popen([sys.executable, "-m", "bench._baseline", str(port), redis_url, channel], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench._baseline", str(port), redis_url, channel],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout.readline().strip() == "ready"
         publisher = redis.Redis.from_url(redis_url)
@@ -183,8 +195,12 @@ def main() -> None:
         user = get_user_model().objects.create_user("fanout-bot")
         _, token = ApiToken.issue(user, name="bench")
         incident = actions.declare_incident(actor=user, title="Fan-out benchmark", severity="SEV2")
-        sample = actions.post_entry(incident, kind="note", body="Error rate **38%** on checkout since 14:02; rolling back.", actor=user)
-        frame = re.sub(r"entry-\d+", "entry-__ID__", render_to_string("incidents/room.html#entry-oob", {"entry": sample}))
+        sample = actions.post_entry(
+            incident, kind="note", body="Error rate **38%** on checkout since 14:02; rolling back.", actor=user
+        )
+        frame = re.sub(
+            r"entry-\d+", "entry-__ID__", render_to_string("incidents/room.html#entry-oob", {"entry": sample})
+        )
         frame = frame.replace(f'data-entry-id="{sample.pk}"', 'data-entry-id="__ID__"')
         connection.close()  # the servers own the database now
 
@@ -193,16 +209,27 @@ def main() -> None:
                 for count in sizes:
                     env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "CHANNEL_LAYER_BACKEND": LAYERS[layer]}
                     # A fresh room per round: the layer's group keeps no members from an earlier round's server.
-                    room = actions.declare_incident(actor=user, title=f"Fan-out {server}/{layer}/{count}", severity="SEV2")
+                    room = actions.declare_incident(
+                        actor=user, title=f"Fan-out {server}/{layer}/{count}", severity="SEV2"
+                    )
                     connection.close()
-                    results.append((server, layer, count, _warroom_round(ServerProcess(env, server), room.pk, token, count, entries)))
+                    results.append(
+                        (
+                            server,
+                            layer,
+                            count,
+                            _warroom_round(ServerProcess(env, server), room.pk, token, count, entries),
+                        )
+                    )
                     print(f"  done: {server}/{layer} N={count}: {_brief(results[-1][3])}", flush=True)
         for count in sizes:
             results.append(("baseline", "pub/sub", count, _baseline_round(redis_url, count, entries, frame)))
             print(f"  done: baseline N={count}: {_brief(results[-1][3])}", flush=True)
 
     baseline = {count: _percentiles(r["latencies"]) for s, _, count, r in results if s == "baseline"}
-    print(f"\n{entries} entries at 1/s per row; latency = POST (or Redis PUBLISH for the baseline) → frame at each socket")
+    print(
+        f"\n{entries} entries at 1/s per row; latency = POST (or Redis PUBLISH for the baseline) → frame at each socket"
+    )
     head = f"{'server':<9}{'layer':<8}{'N':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'lost':>6}{'KiB/sock':>10}{'×base p50':>11}{'×base p99':>11}"
     print(head)
     print("-" * len(head))
@@ -212,8 +239,10 @@ def main() -> None:
             continue
         p50, p95, p99 = _percentiles(r["latencies"])
         b50, _, b99 = baseline[count]
-        print(f"{server:<9}{layer:<8}{count:>6}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{r['lost']:>6}{r['kib_per_socket']:>10.1f}"
-              f"{p50 / b50:>11.1f}{p99 / b99:>11.1f}")
+        print(
+            f"{server:<9}{layer:<8}{count:>6}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{r['lost']:>6}{r['kib_per_socket']:>10.1f}"
+            f"{p50 / b50:>11.1f}{p99 / b99:>11.1f}"
+        )
 
 
 if __name__ == "__main__":

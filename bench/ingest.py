@@ -17,7 +17,9 @@ SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "integrations" / "p
 
 def deliveries(groups: int) -> list[dict]:
     """Per group: both alerts firing, one resolved, both resolved (the real captured sequence)."""
-    shapes = [json.loads((SAMPLES / f"alertmanager-{n}.json").read_text()) for n in ("firing", "partly-resolved", "resolved")]
+    shapes = [
+        json.loads((SAMPLES / f"alertmanager-{n}.json").read_text()) for n in ("firing", "partly-resolved", "resolved")
+    ]
     out = []
     for g in range(groups):
         for shape in shapes:

@@ -29,9 +29,33 @@ def database_url_for(name: str) -> str:
 
 
 COMMANDS = {
-    "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "warroom.asgi:application", "--host", "127.0.0.1",
-                             "--port", str(port), "--lifespan", "off", "--log-level", "warning", "--no-access-log"],
-    "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0", "warroom.asgi:application"],
+    "uvicorn": lambda port: [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "warroom.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ],
+    "daphne": lambda port: [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-v",
+        "0",
+        "warroom.asgi:application",
+    ],
 }
 
 

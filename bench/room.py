@@ -41,7 +41,12 @@ def main() -> None:
         rows = []
         for size in (100, 5_000):
             while incident.entries.count() < size:
-                actions.post_entry(incident, kind="note", body=f"Entry {incident.entries.count()}: error rate **{size % 97}%**", actor=user)
+                actions.post_entry(
+                    incident,
+                    kind="note",
+                    body=f"Entry {incident.entries.count()}: error rate **{size % 97}%**",
+                    actor=user,
+                )
             oldest_shown = incident.entries.order_by("-pk")[99].pk
             for label, url in (
                 ("room page", f"/incidents/{incident.pk}/"),

@@ -49,7 +49,9 @@ class IncidentOut(Schema):
     acknowledged_at: datetime | None
     mitigated_at: datetime | None
     resolved_at: datetime | None
-    update_cadence_minutes: int | None = Field(None, description="this incident's override; null = the severity's default")
+    update_cadence_minutes: int | None = Field(
+        None, description="this incident's override; null = the severity's default"
+    )
     next_update_due_at: datetime | None
     url: str
 
@@ -196,7 +198,9 @@ def get_incident(request, incident_id: int):
     return incident_json(request, incident)
 
 
-@router.get("/incidents/{int:incident_id}/timeline", response={200: EntryList, 404: Error}, summary="Timeline, oldest first")
+@router.get(
+    "/incidents/{int:incident_id}/timeline", response={200: EntryList, 404: Error}, summary="Timeline, oldest first"
+)
 def timeline(request, incident_id: int, after: int = 0, limit: int = 500):
     incident = get_incident_for_user(request.user, incident_id)
     limit = max(1, min(limit, 1000))
@@ -204,30 +208,43 @@ def timeline(request, incident_id: int, after: int = 0, limit: int = 500):
     return {"items": [entry_json(e) for e in entries]}
 
 
-@router.post("/incidents/{int:incident_id}/timeline", response={201: EntryOut, 400: Error, 404: Error}, summary="Post an entry")
+@router.post(
+    "/incidents/{int:incident_id}/timeline", response={201: EntryOut, 400: Error, 404: Error}, summary="Post an entry"
+)
 def post_entry(request, incident_id: int, payload: EntryIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     entry = actions.post_entry(incident, kind=payload.kind, body=payload.body, actor=request.user)
     return Status(201, entry_json(entry))
 
 
-@router.post("/incidents/{int:incident_id}/roles", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Assign or hand off a role")
+@router.post(
+    "/incidents/{int:incident_id}/roles",
+    response={200: IncidentOut, 400: Error, 404: Error, 409: Error},
+    summary="Assign or hand off a role",
+)
 def assign_role(request, incident_id: int, payload: RoleIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.assign_role(incident, role=payload.role, user=user_named(payload.username, "username"), actor=request.user)
     return fresh_incident_json(request, incident)
 
 
-@router.post("/incidents/{int:incident_id}/status", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change status")
+@router.post(
+    "/incidents/{int:incident_id}/status",
+    response={200: IncidentOut, 400: Error, 404: Error, 409: Error},
+    summary="Change status",
+)
 def change_status(request, incident_id: int, payload: StatusIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.change_status(incident, status=payload.status, actor=request.user, note=payload.note)
     return fresh_incident_json(request, incident)
 
 
-@router.post("/incidents/{int:incident_id}/severity", response={200: IncidentOut, 400: Error, 404: Error, 409: Error}, summary="Change severity")
+@router.post(
+    "/incidents/{int:incident_id}/severity",
+    response={200: IncidentOut, 400: Error, 404: Error, 409: Error},
+    summary="Change severity",
+)
 def change_severity(request, incident_id: int, payload: SeverityIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.change_severity(incident, severity=payload.severity, actor=request.user, reason=payload.reason)
     return fresh_incident_json(request, incident)
-

@@ -8,7 +8,9 @@ from django.utils import timezone
 from .models import Delivery, Endpoint
 
 
-def create_endpoint(*, kind: str, name: str, signing_secret: str = "", service=None, commander=None) -> tuple[Endpoint, str]:
+def create_endpoint(
+    *, kind: str, name: str, signing_secret: str = "", service=None, commander=None
+) -> tuple[Endpoint, str]:
     """A new webhook endpoint and its secret token (shown once; only its hash is stored)."""
     endpoint = Endpoint(kind=kind, name=name, signing_secret=signing_secret, service=service, commander=commander)
     token = endpoint.issue_token()

@@ -33,7 +33,9 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def _show_url(self, request, endpoint, token):
         url = Endpoint.url_for(endpoint.kind, token)
-        messages.warning(request, format_html("Webhook URL of “{}” (shown only now, copy it): <code>{}</code>", endpoint.name, url))
+        messages.warning(
+            request, format_html("Webhook URL of “{}” (shown only now, copy it): <code>{}</code>", endpoint.name, url)
+        )
 
 
 @admin.register(RoutingRule)

@@ -39,7 +39,12 @@ def process_delivery(delivery_id: int) -> str | None:
     """Ingest one delivery in one transaction; safe to run twice (a processed delivery is skipped)."""
     try:
         with transaction.atomic():
-            delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").filter(pk=delivery_id).first()
+            delivery = (
+                Delivery.objects.select_for_update(of=("self",))
+                .select_related("endpoint")
+                .filter(pk=delivery_id)
+                .first()
+            )
             if delivery is None or delivery.status != DeliveryStatus.RECEIVED:
                 return None
             parsed = senders.PARSERS[delivery.endpoint.kind](json.loads(delivery.body), delivery.headers)
@@ -122,7 +127,10 @@ def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
         incident = _incident_for(group, fired, delivery) if fired else group.incident
         if incident is not None:
             _record_arrivals(incident, group, fired, resolved, delivery)
-        notes.append(f"group {group.pk}: {len(fired)} firing, {len(resolved)} resolved" + (f" → {incident.ref}" if incident else ""))
+        notes.append(
+            f"group {group.pk}: {len(fired)} firing, {len(resolved)} resolved"
+            + (f" → {incident.ref}" if incident else "")
+        )
     return DeliveryStatus.PROCESSED, "; ".join(notes)
 
 
@@ -144,7 +152,10 @@ def _apply(group: AlertGroup, events: list[AlertEvent]) -> tuple[list[Alert], li
         alert = known.get((event.fingerprint, event.cycle))
         if alert is None and not event.firing:
             # A resolve that does not repeat the start time still closes that fingerprint's open alert.
-            alert = next((a for a in known.values() if a.fingerprint == event.fingerprint and a.status == AlertStatus.FIRING), None)
+            alert = next(
+                (a for a in known.values() if a.fingerprint == event.fingerprint and a.status == AlertStatus.FIRING),
+                None,
+            )
         if alert is None:
             alert = Alert.objects.create(
                 group=group,
@@ -189,7 +200,9 @@ def _incident_for(group: AlertGroup, fired: list[Alert], delivery: Delivery) -> 
         incident = Incident.objects.open().filter(services=route.service).order_by("-declared_at").first()
     if incident is None and route.declare:
         if route.commander is None:
-            raise ActionError(f"Endpoint “{delivery.endpoint.name}” has no commander for the incidents it declares: set one in the admin.")
+            raise ActionError(
+                f"Endpoint “{delivery.endpoint.name}” has no commander for the incidents it declares: set one in the admin."
+            )
         now = timezone.now()
         started = min((a.starts_at for a in fired if a.starts_at), default=now)
         incident = actions.declare_incident(
@@ -207,7 +220,9 @@ def _incident_for(group: AlertGroup, fired: list[Alert], delivery: Delivery) -> 
     return incident
 
 
-def _record_arrivals(incident: Incident, group: AlertGroup, fired: list[Alert], resolved: list[Alert], delivery: Delivery) -> None:
+def _record_arrivals(
+    incident: Incident, group: AlertGroup, fired: list[Alert], resolved: list[Alert], delivery: Delivery
+) -> None:
     source = delivery.endpoint.name
     meta = {"delivery": delivery.pk, "group": group.pk}
     if fired:
@@ -218,7 +233,9 @@ def _record_arrivals(incident: Incident, group: AlertGroup, fired: list[Alert], 
         record(incident, kind=EntryKind.ALERT, body=body, metadata={**meta, "firing": [a.pk for a in fired]})
     if resolved:
         noun = "alert" if len(resolved) == 1 else "alerts"
-        body = f"{len(resolved)} {noun} resolved at the source, {escape(source)}:\n\n" + "\n".join(alert_line(a) for a in resolved)
+        body = f"{len(resolved)} {noun} resolved at the source, {escape(source)}:\n\n" + "\n".join(
+            alert_line(a) for a in resolved
+        )
         record(incident, kind=EntryKind.ALERT, body=body, metadata={**meta, "resolved": [a.pk for a in resolved]})
         if not Alert.objects.filter(group__incident=incident, status=AlertStatus.FIRING).exists():
             record(

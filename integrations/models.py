@@ -60,7 +60,12 @@ class Endpoint(models.Model):
         "X-Gitlab-Token; others may send X-Warroom-Signature: sha256=<hex>. Empty: the URL token alone authenticates.",
     )
     service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Service when the payload names none."
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Service when the payload names none.",
     )
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -138,7 +143,9 @@ def parse_matchers(text: str) -> list[tuple[str, str, str]]:
     while pos < len(text):
         match = MATCHER_RE.match(text, pos)
         if match is None:
-            raise ValidationError(f'Cannot read the matchers from “{text[pos:][:40]}”. Write them as label="value", label=~"regex".')
+            raise ValidationError(
+                f'Cannot read the matchers from “{text[pos:][:40]}”. Write them as label="value", label=~"regex".'
+            )
         label, op, value = match.group(1), match.group(2), match.group(3).replace('\\"', '"')
         if op in ("=~", "!~"):
             try:
@@ -158,21 +165,37 @@ class RoutingRule(models.Model):
     """
 
     endpoint = models.ForeignKey(
-        Endpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="rules", help_text="Empty: all endpoints."
+        Endpoint,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        help_text="Empty: all endpoints.",
     )
     position = models.PositiveIntegerField(default=100)
     matchers = models.CharField(
         max_length=500, blank=True, help_text='e.g. severity="critical", service=~"checkout|cart". Empty matches all.'
     )
     action = models.CharField(max_length=10, choices=RuleAction.choices, default=RuleAction.DECLARE)
-    severity = models.CharField(max_length=4, choices=Severity.choices, blank=True, help_text="Empty: from the severity label.")
+    severity = models.CharField(
+        max_length=4, choices=Severity.choices, blank=True, help_text="Empty: from the severity label."
+    )
     service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text="Empty: from the service label."
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: from the service label.",
     )
     title_template = models.CharField(
-        max_length=200, blank=True, help_text="e.g. “{alertname} on {service}”: {label} or {annotation} names. Empty: summary or alertname."
+        max_length=200,
+        blank=True,
+        help_text="e.g. “{alertname} on {service}”: {label} or {annotation} names. Empty: summary or alertname.",
     )
-    commander = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -198,7 +221,9 @@ class AlertGroup(models.Model):
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="groups")
     key_hash = models.CharField(max_length=64, help_text="SHA-256 of the sender's group key")
     group_key = models.TextField()
-    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_groups")
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_groups"
+    )
     title = models.CharField(max_length=200, blank=True)
     truncated_alerts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -217,7 +242,9 @@ class Alert(models.Model):
 
     group = models.ForeignKey(AlertGroup, on_delete=models.CASCADE, related_name="alerts")
     fingerprint = models.CharField(max_length=200)
-    cycle = models.CharField(max_length=100, blank=True, help_text="startsAt or cycle key: a re-fire after resolving is a new alert")
+    cycle = models.CharField(
+        max_length=100, blank=True, help_text="startsAt or cycle key: a re-fire after resolving is a new alert"
+    )
     status = models.CharField(max_length=10, choices=AlertStatus.choices)
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -231,7 +258,9 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["group", "fingerprint", "cycle"], name="alert_unique_fingerprint_cycle")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "fingerprint", "cycle"], name="alert_unique_fingerprint_cycle")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} [{self.status}]"
@@ -279,7 +308,11 @@ class SlackDelivery(models.Model):
     class Meta:
         ordering = ["-pk"]
         verbose_name_plural = "Slack deliveries"
-        constraints = [models.CheckConstraint(condition=Q(state__in=["pending", "sent", "failed"]), name="slack_delivery_state_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sent", "failed"]), name="slack_delivery_state_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} for INC-{self.incident_id} ({self.state})"

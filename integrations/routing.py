@@ -59,13 +59,21 @@ def service_named(name: str) -> Service | None:
 
 
 def route(endpoint: Endpoint, labels: dict[str, str], annotations: dict[str, str]) -> Route:
-    rules = RoutingRule.objects.filter(Q(endpoint=endpoint) | Q(endpoint__isnull=True)).select_related("service", "commander")
+    rules = RoutingRule.objects.filter(Q(endpoint=endpoint) | Q(endpoint__isnull=True)).select_related(
+        "service", "commander"
+    )
     rule = next((r for r in rules if matches(parse_matchers(r.matchers), labels)), None)
     label_severity = DEFAULT_SEVERITIES.get(labels.get("severity", "").lower())
     service = (rule.service if rule else None) or service_named(labels.get("service", "")) or endpoint.service
     commander = (rule.commander if rule else None) or endpoint.commander or _fallback_commander()
     if rule is None:
-        return Route(label_severity is not None, label_severity or Severity.SEV3, title_for("", labels, annotations), service, commander)
+        return Route(
+            label_severity is not None,
+            label_severity or Severity.SEV3,
+            title_for("", labels, annotations),
+            service,
+            commander,
+        )
     return Route(
         declare=rule.action == RuleAction.DECLARE,
         # Unsure between two severities, take the higher: a declaring rule without one defaults to SEV3 at least.

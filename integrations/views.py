@@ -28,7 +28,9 @@ def _error(message: str, status: int) -> JsonResponse:
 def hook(request, kind: str, token: str):
     endpoint = Endpoint.objects.for_token(kind, token)
     if endpoint is None:
-        return _error("No active webhook endpoint has this URL. Check the token, or create one: manage.py create_endpoint.", 404)
+        return _error(
+            "No active webhook endpoint has this URL. Check the token, or create one: manage.py create_endpoint.", 404
+        )
     limit = settings.WARROOM["WEBHOOK_MAX_BYTES"]
     if _int(request.headers.get("Content-Length")) > limit or len(body := request.body) > limit:
         return _error(f"The payload is larger than {limit // 1024} KiB; nothing was stored.", 400)

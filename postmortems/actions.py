@@ -40,7 +40,11 @@ class PostmortemConflict(ActionConflict):
 
 
 def _lock_postmortem(postmortem: Postmortem) -> Postmortem:
-    return Postmortem.objects.select_for_update(of=("self",)).select_related("incident", "updated_by").get(pk=postmortem.pk)
+    return (
+        Postmortem.objects.select_for_update(of=("self",))
+        .select_related("incident", "updated_by")
+        .get(pk=postmortem.pk)
+    )
 
 
 def _editor_link(incident: Incident) -> str:
@@ -114,7 +118,9 @@ def save_postmortem(postmortem: Postmortem, *, markdown: str, version: int, acto
     return postmortem
 
 
-def _move(postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], actor, sentence: str, refusal: str) -> Postmortem:
+def _move(
+    postmortem: Postmortem, *, to: str, allowed_from: tuple[str, ...], actor, sentence: str, refusal: str
+) -> Postmortem:
     with transaction.atomic():
         postmortem = _lock_postmortem(postmortem)
         if postmortem.status not in allowed_from:
@@ -176,7 +182,13 @@ def schedule_review(postmortem: Postmortem, *, review_at: datetime, actor) -> Po
         late = postmortem.review_due_at and review_at > postmortem.review_due_at
         body = f"{display_name(actor)} planned the postmortem review meeting for {review_at:%Y-%m-%d %H:%M} UTC"
         body += f", after the deadline of {postmortem.review_due_at:%Y-%m-%d %H:%M} UTC." if late else "."
-        record(postmortem.incident, kind=EntryKind.POSTMORTEM, body=body, actor=actor, metadata={"postmortem": postmortem.pk})
+        record(
+            postmortem.incident,
+            kind=EntryKind.POSTMORTEM,
+            body=body,
+            actor=actor,
+            metadata={"postmortem": postmortem.pk},
+        )
     return postmortem
 
 
@@ -220,7 +232,9 @@ def _refresh_html(postmortem: Postmortem) -> None:
     postmortem.save(update_fields=["html", "updated_at"])
 
 
-def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | None = None, is_trigger: bool = False) -> ContributingFactor:
+def add_factor(
+    postmortem: Postmortem, *, text: str, actor, parent_id: int | None = None, is_trigger: bool = False
+) -> ContributingFactor:
     """Add a factor (under a parent, or at the top); marking it the trigger unmarks the previous one."""
     text = _clean_factor(text)
     with transaction.atomic():
@@ -234,7 +248,9 @@ def add_factor(postmortem: Postmortem, *, text: str, actor, parent_id: int | Non
                 raise ActionError("That parent factor is not part of this postmortem.", "parent")
         if is_trigger:
             postmortem.factors.filter(is_trigger=True).update(is_trigger=False)
-        factor = ContributingFactor.objects.create(postmortem=postmortem, parent=parent, text=text, is_trigger=is_trigger, created_by=actor)
+        factor = ContributingFactor.objects.create(
+            postmortem=postmortem, parent=parent, text=text, is_trigger=is_trigger, created_by=actor
+        )
         _refresh_html(postmortem)
     return factor
 
@@ -264,7 +280,9 @@ def add_five_whys(postmortem: Postmortem, *, problem: str, answers: list[str], a
             raise ActionConflict("The postmortem is published and read-only.", "status")
         chain, parent = [], None
         for text in [problem, *answers]:
-            parent = ContributingFactor.objects.create(postmortem=postmortem, parent=parent, text=text, created_by=actor)
+            parent = ContributingFactor.objects.create(
+                postmortem=postmortem, parent=parent, text=text, created_by=actor
+            )
             chain.append(parent)
         _refresh_html(postmortem)
     return chain

@@ -63,7 +63,9 @@ def _out(postmortem: Postmortem) -> dict:
     }
 
 
-@router.get("/incidents/{incident_id}/postmortem", response={200: PostmortemOut, 404: Error}, summary="Read the postmortem")
+@router.get(
+    "/incidents/{incident_id}/postmortem", response={200: PostmortemOut, 404: Error}, summary="Read the postmortem"
+)
 def read_postmortem(request, incident_id: int):
     """The document with its blameless-language findings; 404 until the incident resolves and the draft is written."""
     return _out(_postmortem(request, incident_id))
@@ -78,7 +80,9 @@ def save_postmortem(request, incident_id: int, payload: PostmortemIn):
     """Send the `version` you read; a stale version is refused (409) with the current version and text."""
     postmortem = _postmortem(request, incident_id, write=True)
     try:
-        postmortem = actions.save_postmortem(postmortem, markdown=payload.markdown, version=payload.version, actor=request.user)
+        postmortem = actions.save_postmortem(
+            postmortem, markdown=payload.markdown, version=payload.version, actor=request.user
+        )
     except actions.PostmortemConflict as conflict:
         current = conflict.current
         return Status(409, {"error": conflict.message, "version": current.version, "markdown": current.markdown})

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 # A person as the subject: pronouns and role words. Names of the people involved are added per call.
 PERSON_WORDS = r"he|she|someone|somebody|the (?:engineer|developer|operator|on-?call(?: engineer)?|admin|sre)"
-CAUSE_VERBS = r"caused|broke|triggered|introduced|deleted|dropped|pushed|ignored|missed|messed up|screwed up|made a mistake"
+CAUSE_VERBS = (
+    r"caused|broke|triggered|introduced|deleted|dropped|pushed|ignored|missed|messed up|screwed up|made a mistake"
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,9 @@ def _mark_text(escaped: str, compiled) -> str:
         if start < pos:
             continue  # overlapping findings: the first one is enough to draw the eye
         out.append(html.escape(text[pos:start], quote=False))
-        out.append(f'<mark class="finding" data-rule="{rule.id}" title="{html.escape(rule.label)}: {html.escape(rule.message)}">')
+        out.append(
+            f'<mark class="finding" data-rule="{rule.id}" title="{html.escape(rule.label)}: {html.escape(rule.message)}">'
+        )
         out.append(html.escape(text[start:end], quote=False) + "</mark>")
         pos = end
     out.append(html.escape(text[pos:], quote=False))

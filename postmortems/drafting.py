@@ -14,8 +14,16 @@ from incidents.templatetags.warroom import duration, utc
 FACTORS_MARKER = "<!-- contributing-factors -->"
 # Kinds that tell the story; notes and reminders stay in the room.
 TIMELINE_KINDS = {
-    EntryKind.DECLARED, EntryKind.ALERT, EntryKind.FINDING, EntryKind.DECISION, EntryKind.ACTION, EntryKind.STATUS,
-    EntryKind.SEVERITY, EntryKind.ROLE, EntryKind.DEPLOY, EntryKind.UPDATE,
+    EntryKind.DECLARED,
+    EntryKind.ALERT,
+    EntryKind.FINDING,
+    EntryKind.DECISION,
+    EntryKind.ACTION,
+    EntryKind.STATUS,
+    EntryKind.SEVERITY,
+    EntryKind.ROLE,
+    EntryKind.DEPLOY,
+    EntryKind.UPDATE,
 }
 LIFECYCLE = [
     ("started_at", "Impact began"),
@@ -118,7 +126,9 @@ def _detection(incident: Incident, entries) -> str:
         if moment:
             lines.append(f"- {label} at {utc(moment)}, {duration(moment - incident.started_at)} after impact began.")
     lines += [f"- Alert: {_first_paragraph(e.body)}" for e in alerts[:10]]
-    lines.append("- " + prompt("How did we find out? Did an alert fire, or did a person notice? What would detect it sooner?"))
+    lines.append(
+        "- " + prompt("How did we find out? Did an alert fire, or did a person notice? What would detect it sooner?")
+    )
     return "\n".join(lines)
 
 
@@ -131,7 +141,9 @@ def _response(incident: Incident, entries) -> str:
     updates = sum(1 for e in entries if e.kind == EntryKind.UPDATE)
     lines.append(f"- {updates} status update{'s' if updates != 1 else ''} posted.")
     lines += [f"- {_first_paragraph(e.body)}" for e in entries if "promise_keeping" in e.metadata]
-    lines.append("- " + prompt("Did the right people join quickly? Was anything missing: access, runbooks, dashboards?"))
+    lines.append(
+        "- " + prompt("Did the right people join quickly? Was anything missing: access, runbooks, dashboards?")
+    )
     return "\n".join(lines)
 
 
@@ -142,13 +154,17 @@ def _recovery(incident: Incident, entries) -> str:
         for decision in decisions:
             outcome = decision.get_outcome_display() or prompt("outcome?")
             when = utc(decision.decided_at or decision.proposed_at)
-            lines.append(f"- **{when}** {decision.question} → {decision.chosen} ({decision.get_state_display().lower()}): {outcome}")
+            lines.append(
+                f"- **{when}** {decision.question} → {decision.chosen} ({decision.get_state_display().lower()}): {outcome}"
+            )
     else:
         for e in entries:
             if e.kind in (EntryKind.DECISION, EntryKind.ACTION):
                 lines.append(f"- **{utc(e.occurred_at)}** {e.get_kind_display()}: {_first_paragraph(e.body)}")
     if len(lines) == 4:
-        lines.append("- " + prompt("No decisions were logged. Which recovery options were considered, and what did each do?"))
+        lines.append(
+            "- " + prompt("No decisions were logged. Which recovery options were considered, and what did each do?")
+        )
     lines.append(f"- Mitigated at {utc(incident.mitigated_at)}; resolved at {utc(incident.resolved_at)}.")
     return "\n".join(lines)
 
@@ -157,8 +173,10 @@ def _contributing_factors(entries) -> str:
     findings = [f"- {_first_paragraph(e.body)}" for e in entries if e.kind == EntryKind.FINDING]
     parts = [
         "## Contributing factors",
-        prompt("Keep the trigger apart from the conditions that let it cause harm. Use the 5-whys helper beside the editor; "
-               "the tree appears where the next line stands."),
+        prompt(
+            "Keep the trigger apart from the conditions that let it cause harm. Use the 5-whys helper beside the editor; "
+            "the tree appears where the next line stands."
+        ),
         FACTORS_MARKER,
     ]
     if findings:
@@ -171,9 +189,15 @@ def _action_items(incident: Incident) -> str:
     lines = ["## Action items", ""]
     for item in items:
         owner = display_name(item.owner)
-        lines.append(f"- [{item.get_type_display()}] {item.title} — {owner}, due {item.due_date:%Y-%m-%d} ({item.get_status_display()})")
+        lines.append(
+            f"- [{item.get_type_display()}] {item.title} — {owner}, due {item.due_date:%Y-%m-%d} ({item.get_status_display()})"
+        )
     if not items:
-        lines.append(prompt("No action items were raised during the incident. Add them in the editor: verb first, one owner, a due date."))
+        lines.append(
+            prompt(
+                "No action items were raised during the incident. Add them in the editor: verb first, one owner, a due date."
+            )
+        )
     return "\n".join(lines)
 
 

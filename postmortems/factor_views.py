@@ -66,7 +66,9 @@ def remove_factor(request, pk, factor_id):
 def five_whys(request, pk):
     postmortem = get_postmortem_for_user(request, pk, write=True)
     try:
-        actions.add_five_whys(postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user)
+        actions.add_five_whys(
+            postmortem, problem=request.POST.get("problem", ""), answers=request.POST.getlist("why"), actor=request.user
+        )
     except ActionError as error:
         return _answer(request, postmortem, error.message)
     return _answer(request, postmortem)

@@ -22,17 +22,23 @@ class Postmortem(models.Model):
     html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     # The review meeting: the deadline comes from the severity, the slot is proposed inside it.
     review_due_at = models.DateTimeField(null=True, blank=True, help_text="latest time for the review meeting")
     review_at = models.DateTimeField(null=True, blank=True, help_text="when the review meeting is planned")
-    review_reminded_at = models.DateTimeField(null=True, blank=True, help_text="stamped by the sweeper: one reminder per slot")
+    review_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="stamped by the sweeper: one reminder per slot"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "review_at"], name="postmortem_status_review_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "in_review", "published"]), name="postmortem_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "published"]), name="postmortem_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -49,7 +55,9 @@ class Revision(models.Model):
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     markdown = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -66,14 +74,20 @@ class ContributingFactor(models.Model):
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="factors")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     text = models.CharField(max_length=500)
-    is_trigger = models.BooleanField(default=False, help_text="the event that set things off, kept apart from the conditions")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_trigger = models.BooleanField(
+        default=False, help_text="the event that set things off, kept apart from the conditions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["postmortem"], condition=Q(is_trigger=True), name="factor_one_trigger_per_postmortem"),
+            models.UniqueConstraint(
+                fields=["postmortem"], condition=Q(is_trigger=True), name="factor_one_trigger_per_postmortem"
+            ),
         ]
 
     def __str__(self) -> str:

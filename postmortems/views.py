@@ -59,7 +59,11 @@ def _checked(postmortem: Postmortem, markdown: str) -> dict:
 
 
 def _page_context(request, postmortem: Postmortem) -> dict:
-    return {"postmortem": postmortem, "incident": postmortem.incident, "can_write": can_write(request.user) and not postmortem.is_published}
+    return {
+        "postmortem": postmortem,
+        "incident": postmortem.incident,
+        "can_write": can_write(request.user) and not postmortem.is_published,
+    }
 
 
 def _editor_context(request, postmortem: Postmortem, markdown: str | None = None) -> dict:
@@ -118,7 +122,9 @@ def save(request, pk):
     except actions.PostmortemConflict as conflict:
         current = conflict.current
         diff = _diff_lines(current.markdown, markdown, f"version {current.version} (saved)", "your text")
-        context.update(postmortem=current, version=version, conflict=conflict.message, mine=markdown, current=current, diff=diff)
+        context.update(
+            postmortem=current, version=version, conflict=conflict.message, mine=markdown, current=current, diff=diff
+        )
         status = 409
     except ActionError as error:
         context.update(version=version, error=error.message)
@@ -143,7 +149,9 @@ def preview(request, pk):
 @require_POST
 def send_to_review(request, pk):
     postmortem = get_postmortem_for_user(request, pk, write=True)
-    return _after(request, pk, lambda: actions.send_to_review(postmortem, actor=request.user), "The postmortem is in review.")
+    return _after(
+        request, pk, lambda: actions.send_to_review(postmortem, actor=request.user), "The postmortem is in review."
+    )
 
 
 @require_POST
@@ -216,7 +224,9 @@ def export(request, pk, fmt):
         body = expand_factors(postmortem.markdown, list(postmortem.factors.order_by("pk")))
         response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
     else:
-        body = render_to_string("postmortems/document.html#standalone", {"postmortem": postmortem, "incident": incident})
+        body = render_to_string(
+            "postmortems/document.html#standalone", {"postmortem": postmortem, "incident": incident}
+        )
         response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{incident.ref}-postmortem.{fmt}"'
     return response
@@ -232,11 +242,16 @@ def history(request, pk):
 @require_GET
 def revision_diff(request, pk, version):
     postmortem = get_postmortem_for_user(request, pk)
-    revisions = {r.version: r for r in postmortem.revisions.select_related("author").filter(version__lte=version).order_by("-version")[:2]}
+    revisions = {
+        r.version: r
+        for r in postmortem.revisions.select_related("author").filter(version__lte=version).order_by("-version")[:2]
+    }
     if version not in revisions:
         raise Http404(f"There is no version {version}.")
     before = revisions.get(version - 1)
-    diff = _diff_lines(before.markdown if before else "", revisions[version].markdown, f"version {version - 1}", f"version {version}")
+    diff = _diff_lines(
+        before.markdown if before else "", revisions[version].markdown, f"version {version - 1}", f"version {version}"
+    )
     context = {**_page_context(request, postmortem), "revision": revisions[version], "diff": diff}
     return render(request, "postmortems/revision.html", context)
 

@@ -101,7 +101,9 @@ class LiveServer:
 
         import uvicorn
 
-        self.config = uvicorn.Config("warroom.asgi:application", host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+        self.config = uvicorn.Config(
+            "warroom.asgi:application", host="127.0.0.1", port=0, lifespan="off", log_level="warning"
+        )
         self.server = uvicorn.Server(self.config)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -146,8 +148,15 @@ def live_app(transactional_db, settings):
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 

@@ -24,10 +24,17 @@ def scripted_incident(alice, bob, checkout, django_capture_on_commit_callbacks):
     """Impact from 40 minutes ago; findings, a decision, an action, a role, a severity change; resolved."""
     started = timezone.now() - timedelta(minutes=40)
     incident = actions.declare_incident(
-        actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout], started_at=started,
-        summary="Card payments failed for most users.", detected_at=started + timedelta(minutes=3),
+        actor=alice,
+        title="Checkout returns 500",
+        severity="SEV2",
+        services=[checkout],
+        started_at=started,
+        summary="Card payments failed for most users.",
+        detected_at=started + timedelta(minutes=3),
     )
-    actions.post_entry(incident, kind="finding", body="Error rate on checkout-api is 38% since the 14:02 deploy.", actor=bob)
+    actions.post_entry(
+        incident, kind="finding", body="Error rate on checkout-api is 38% since the 14:02 deploy.", actor=bob
+    )
     actions.post_entry(incident, kind="note", body="coffee is on the way", actor=bob)
     actions.assign_role(incident, role="tech_lead", user=bob, actor=alice)
     actions.post_entry(incident, kind="decision", body="Roll back checkout-api to v41.", actor=alice)
@@ -36,7 +43,10 @@ def scripted_incident(alice, bob, checkout, django_capture_on_commit_callbacks):
     actions.change_status(incident, status="identified", actor=alice)
     actions.change_status(incident, status="mitigated", actor=alice)
     ActionItem.objects.create(
-        incident=incident, title="Add a canary stage to checkout deploys", owner=bob, type="prevent",
+        incident=incident,
+        title="Add a canary stage to checkout deploys",
+        owner=bob,
+        type="prevent",
         due_date=date.today() + timedelta(days=15),
     )
     return incident

@@ -14,7 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The apps whose source the rules cover; action_items joins once its folder exists.
-APPS = [name for name in ("incidents", "postmortems", "integrations", "warroom", "action_items") if (ROOT / name / "__init__.py").is_file()]
+APPS = [
+    name
+    for name in ("incidents", "postmortems", "integrations", "warroom", "action_items")
+    if (ROOT / name / "__init__.py").is_file()
+]
 
 
 def app_files():
@@ -99,7 +103,9 @@ def import_cycles(graph):
         imports = []
         for importer in members:
             for imported in sorted(graph.find_modules_directly_imported_by(importer) & inside):
-                lines = sorted({detail["line_number"] for detail in graph.get_import_details(importer=importer, imported=imported)})
+                lines = sorted(
+                    {detail["line_number"] for detail in graph.get_import_details(importer=importer, imported=imported)}
+                )
                 imports.append((importer, imported, lines))
         cycles.append((members, imports))
     return cycles
@@ -110,14 +116,18 @@ def render_cycles(cycles):
     for members, imports in cycles:
         text.append(f"- {len(members)} modules import each other: {', '.join(members)}")
         for importer, imported, lines in imports:
-            text.append(f"    {importer} -> {imported} (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})")
+            text.append(
+                f"    {importer} -> {imported} (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
+            )
     return "\n".join(text)
 
 
 def test_it_reads_the_apps_of_this_checkout():
     for app in APPS:
         spec = importlib.util.find_spec(app)
-        assert spec is not None and Path(spec.origin).resolve() == ROOT / app / "__init__.py", f"{app} resolves to {spec and spec.origin}"
+        assert spec is not None and Path(spec.origin).resolve() == ROOT / app / "__init__.py", (
+            f"{app} resolves to {spec and spec.origin}"
+        )
 
 
 def test_it_has_no_import_cycles_between_modules():
@@ -134,14 +144,37 @@ def test_it_has_no_import_cycles_between_modules():
 
 def test_it_names_the_modules_of_a_cycle():
     edges = {"a.one": {"a.two"}, "a.two": {"a.three"}, "a.three": {"a.one"}, "a.four": {"a.one"}, "a.five": {"a.five"}}
-    assert strongly_connected_components(edges, lambda module: edges[module]) == [["a.five"], ["a.four"], ["a.one", "a.three", "a.two"]]
+    assert strongly_connected_components(edges, lambda module: edges[module]) == [
+        ["a.five"],
+        ["a.four"],
+        ["a.one", "a.three", "a.two"],
+    ]
 
 
 # --- One writer per state --------------------------------------------------------------------------------------------
 
-WRITE_METHODS = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+WRITE_METHODS = {
+    "save",
+    "create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
 # A call chained from one of these is a queryset or a manager: `X.objects...`, `qs.filter(...)...`.
-QUERYSET_LINKS = {"objects", "filter", "exclude", "all", "select_for_update", "select_related", "order_by", "using", "none"}
+QUERYSET_LINKS = {
+    "objects",
+    "filter",
+    "exclude",
+    "all",
+    "select_for_update",
+    "select_related",
+    "order_by",
+    "using",
+    "none",
+}
 # Receivers that are never models or querysets (dict.update, cache.delete, a form's save: no ModelForms exist).
 NOT_MODELS = {"cache", "session", "request", "response"}
 
@@ -237,7 +270,10 @@ def writes_outside_actions():
     found = []
     for path in app_files():
         if not is_actions_module(path):
-            found += [(relative(path), line, function, call) for line, function, call in model_writes(path.read_text(encoding="utf-8"))]
+            found += [
+                (relative(path), line, function, call)
+                for line, function, call in model_writes(path.read_text(encoding="utf-8"))
+            ]
     return found
 
 
@@ -260,7 +296,8 @@ def test_its_allowed_writes_all_still_write():
     stale = sorted(set(ALLOWED_WRITES) - writing)
     if stale:
         pytest.fail(
-            "These ALLOWED_WRITES entries match no write any more (moved or renamed?); update or remove them:\n" + "\n".join(stale),
+            "These ALLOWED_WRITES entries match no write any more (moved or renamed?); update or remove them:\n"
+            + "\n".join(stale),
             pytrace=False,
         )
 
@@ -372,9 +409,15 @@ def private_imports(source, name="", is_package=False, first_party=frozenset()):
                     top = alias.name.split(".")[0]
                     modules[top] = top
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and is_private(node.attr) and isinstance(node.value, ast.Name | ast.Attribute):
+        if (
+            isinstance(node, ast.Attribute)
+            and is_private(node.attr)
+            and isinstance(node.value, ast.Name | ast.Attribute)
+        ):
             names = chain(node.value)
-            if names[-1] in modules and not any(isinstance(inner, ast.Call | ast.Subscript) for inner in ast.walk(node.value)):
+            if names[-1] in modules and not any(
+                isinstance(inner, ast.Call | ast.Subscript) for inner in ast.walk(node.value)
+            ):
                 dotted = ".".join([modules[names[-1]], *reversed(names[:-1])])
                 if dotted in first_party and dotted != name:
                     found.append((node.lineno, f"{ast.unparse(node.value)}.{node.attr}"))
@@ -413,7 +456,14 @@ def f(self):
     return views._rows(), views.public, self._mine, incidents.models._hash(), views.__name__
 """
     first_party = frozenset(
-        {"postmortems.views", "incidents", "incidents.models", "incidents.actions", "tests.conftest", "bench._processes"}
+        {
+            "postmortems.views",
+            "incidents",
+            "incidents.models",
+            "incidents.actions",
+            "tests.conftest",
+            "bench._processes",
+        }
     )
     assert private_imports(source, "postmortems.factor_views", False, first_party) == [
         (2, "from .views import _postmortem"),

@@ -47,7 +47,9 @@ def main() -> None:
         loglevel="INFO",
     )
     beat = BeatService(app=celery_app, schedule_filename=settings.CELERY_BEAT_SCHEDULE_FILENAME)
-    server = uvicorn.Server(uvicorn.Config("warroom.asgi:application", host=host, port=port, lifespan="off", log_level="info"))
+    server = uvicorn.Server(
+        uvicorn.Config("warroom.asgi:application", host=host, port=port, lifespan="off", log_level="info")
+    )
 
     async def serve() -> None:
         broadcast.set_server_loop(asyncio.get_running_loop())

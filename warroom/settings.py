@@ -33,7 +33,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -149,7 +151,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "warroom"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "warroom",
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -221,7 +229,9 @@ JIRA = {
     "BASE_URL": os.environ.get("JIRA_BASE_URL", "").rstrip("/"),
     "PROJECT_KEY": os.environ.get("JIRA_PROJECT_KEY", ""),
     "ISSUE_TYPE": os.environ.get("JIRA_ISSUE_TYPE", "Task"),
-    "EMAIL": os.environ.get("JIRA_EMAIL", ""),  # with API_TOKEN: Jira Cloud basic auth; without: bearer (Data Center PAT)
+    "EMAIL": os.environ.get(
+        "JIRA_EMAIL", ""
+    ),  # with API_TOKEN: Jira Cloud basic auth; without: bearer (Data Center PAT)
     "API_TOKEN": os.environ.get("JIRA_API_TOKEN", ""),
     "TIMEOUT": env_float("JIRA_TIMEOUT", 10.0),
     "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),

@@ -49,7 +49,9 @@ def send_overdue_reminders(today: date | None = None) -> int:
 def remind_overdue_item(item_id: int, today: date) -> bool:
     """Claim the item for today (conditional UPDATE: only one caller wins), then write the reminder."""
     with transaction.atomic():
-        claimed = ActionItem.objects.overdue(today).filter(_not_reminded_on(today), pk=item_id).update(last_reminded_on=today)
+        claimed = (
+            ActionItem.objects.overdue(today).filter(_not_reminded_on(today), pk=item_id).update(last_reminded_on=today)
+        )
         if not claimed:
             return False
         item = ActionItem.objects.select_related("incident", "owner").get(pk=item_id)
@@ -89,7 +91,12 @@ def send_weekly_digests(today: date | None = None) -> int:
 
 def send_digest(owner_id: int, today: date) -> bool:
     """One owner's week: every open item, overdue first. The unique (owner, week) row is the claim."""
-    items = list(ActionItem.objects.still_open().filter(owner_id=owner_id).select_related("incident", "owner").order_by("due_date", "pk"))
+    items = list(
+        ActionItem.objects.still_open()
+        .filter(owner_id=owner_id)
+        .select_related("incident", "owner")
+        .order_by("due_date", "pk")
+    )
     if not items:
         return False
     owner = items[0].owner
@@ -147,7 +154,9 @@ def _claimable(now) -> Q:
 def exports_due(now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        ActionItem.objects.filter(_claimable(now)).order_by("export_next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_BATCH]
+        ActionItem.objects.filter(_claimable(now))
+        .order_by("export_next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
 
 
@@ -167,7 +176,9 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def finish_jira_export(item_id: int, *, issue: CreatedIssue | None = None, error: JiraError | None = None) -> ActionItem | None:
+def finish_jira_export(
+    item_id: int, *, issue: CreatedIssue | None = None, error: JiraError | None = None
+) -> ActionItem | None:
     """Store what Jira answered: the key and link, or the error and when to try again."""
     with transaction.atomic():
         item = ActionItem.objects.select_for_update().select_related("incident").get(pk=item_id)
@@ -195,7 +206,11 @@ def finish_jira_export(item_id: int, *, issue: CreatedIssue | None = None, error
             item.export_next_attempt_at = timezone.now() + retry_delay(item.export_attempts) if retry else None
             # Say so in the room on the first failure and when giving up, not on every retry.
             if item.export_attempts == 1 or not retry:
-                then = "Warroom retries in the background." if retry else "It is not retried automatically: fix the cause and press Retry."
+                then = (
+                    "Warroom retries in the background."
+                    if retry
+                    else "It is not retried automatically: fix the cause and press Retry."
+                )
                 body = f"Jira export of action item **{item.ref}** failed (attempt {item.export_attempts}): {error.message} {then}"
                 record(
                     item.incident,

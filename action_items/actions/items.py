@@ -41,13 +41,17 @@ def create_action_item(
     description = smart.check_done_criterion(description)
     owner = smart.check_owner(owner)
     item_type = smart.check_choice(type, ActionItem.Type, field="type", label="type")
-    priority = smart.check_choice(priority or ActionItem.Priority.P3, ActionItem.Priority, field="priority", label="priority")
+    priority = smart.check_choice(
+        priority or ActionItem.Priority.P3, ActionItem.Priority, field="priority", label="priority"
+    )
     due_date = smart.check_due_date(due_date or smart.default_due_date(incident.severity))
     external_url = smart.check_url(external_url)
     if postmortem is not None and postmortem.incident_id != incident.pk:
         raise ActionError(f"That postmortem belongs to INC-{postmortem.incident_id}, not {incident.ref}.", "postmortem")
     if source_entry is not None and source_entry.incident_id != incident.pk:
-        raise ActionError(f"That timeline entry belongs to INC-{source_entry.incident_id}, not {incident.ref}.", "source_entry")
+        raise ActionError(
+            f"That timeline entry belongs to INC-{source_entry.incident_id}, not {incident.ref}.", "source_entry"
+        )
 
     with transaction.atomic():
         item = ActionItem.objects.create(
@@ -73,7 +77,11 @@ def create_action_item(
             kind=EntryKind.ACTION_ITEM,
             body=body,
             actor=actor,
-            metadata={"action_item": item.pk, "change": "created", "source_entry": source_entry.pk if source_entry else None},
+            metadata={
+                "action_item": item.pk,
+                "change": "created",
+                "source_entry": source_entry.pk if source_entry else None,
+            },
         )
     return item
 

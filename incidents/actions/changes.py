@@ -56,13 +56,24 @@ def record_deploy(
 
 
 def record_flag_change(
-    *, service: Service, flag: str, enabled: bool, changed_at: datetime | None = None, changed_by: str = "", url: str = ""
+    *,
+    service: Service,
+    flag: str,
+    enabled: bool,
+    changed_at: datetime | None = None,
+    changed_by: str = "",
+    url: str = "",
 ):
     """Store a feature-flag change and note it in every open incident of the service."""
     flag = clean_text(flag, field="flag", label="Flag", max_length=200)
     with transaction.atomic():
         change = FlagChange.objects.create(
-            service=service, flag=flag, enabled=enabled, changed_at=changed_at or timezone.now(), changed_by=changed_by[:150], url=url
+            service=service,
+            flag=flag,
+            enabled=enabled,
+            changed_at=changed_at or timezone.now(),
+            changed_by=changed_by[:150],
+            url=url,
         )
         who = f" by {changed_by}" if changed_by else ""
         for incident in Incident.objects.open().filter(services=service):

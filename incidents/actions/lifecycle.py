@@ -108,7 +108,11 @@ def declare_incident(
             kind=EntryKind.DECLARED,
             body=body,
             actor=actor,
-            metadata={"severity": severity, "services": [s.slug for s in services], "commander": commander.get_username()},
+            metadata={
+                "severity": severity,
+                "services": [s.slug for s in services],
+                "commander": commander.get_username(),
+            },
         )
         signals.incident_declared.send(sender=Incident, incident=incident)
     return incident
@@ -160,7 +164,13 @@ def change_status(incident: Incident, *, status: str, actor, note: str = "") -> 
         body = f"{display_name(actor)} {sentence} (was {previous.label})."
         if note:
             body += f"\n\n{note}"
-        record(incident, kind=EntryKind.STATUS, body=body, actor=actor, metadata={"from": previous.value, "to": status.value})
+        record(
+            incident,
+            kind=EntryKind.STATUS,
+            body=body,
+            actor=actor,
+            metadata={"from": previous.value, "to": status.value},
+        )
         if status == Status.RESOLVED:
             signals.incident_resolved.send(sender=Incident, incident=incident)
     return incident
@@ -188,7 +198,13 @@ def change_severity(incident: Incident, *, severity: str, actor, reason: str = "
         body = f"{display_name(actor)} {direction} the severity from {previous.value} to **{severity.value}**."
         if reason:
             body += f" Reason: {reason}"
-        record(incident, kind=EntryKind.SEVERITY, body=body, actor=actor, metadata={"from": previous.value, "to": severity.value})
+        record(
+            incident,
+            kind=EntryKind.SEVERITY,
+            body=body,
+            actor=actor,
+            metadata={"from": previous.value, "to": severity.value},
+        )
     return incident
 
 

@@ -26,7 +26,9 @@ def rotation_after() -> timedelta:
 def offer_handoff(incident: Incident, *, current: RoleAssignment, to_user, actor) -> HandOff:
     """Called by assign_role holding the incident lock; replaces any earlier pending offer."""
     now = timezone.now()
-    incident.handoffs.filter(role=current.role, accepted_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    incident.handoffs.filter(role=current.role, accepted_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=now
+    )
     handoff = HandOff.objects.create(
         incident=incident, role=current.role, from_user=current.user, to_user=to_user, offered_by=actor, offered_at=now
     )
@@ -86,7 +88,9 @@ def cancel_handoff(handoff: HandOff, *, actor) -> HandOff:
 
 def on_command_changed(incident: Incident, *, new: RoleAssignment, previous: RoleAssignment) -> None:
     """Any change of IC (accepted offer or taking command) closes pending offers and posts the briefing."""
-    incident.handoffs.filter(role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=new.assigned_at)
+    incident.handoffs.filter(role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=new.assigned_at
+    )
     record(
         incident,
         kind=EntryKind.BRIEFING,
@@ -106,7 +110,9 @@ def briefing(incident: Incident, *, new_commander, previous) -> str:
         f"- Open theories: {_list(t.hypothesis for t in incident.theories.filter(state=Theory.State.OPEN))}",
     ]
     # Drafts of external updates are UPDATE entries too; only a published one counts as "last update".
-    last_update = incident.entries.filter(kind=EntryKind.UPDATE).exclude(metadata__state="draft").order_by("-pk").first()
+    last_update = (
+        incident.entries.filter(kind=EntryKind.UPDATE).exclude(metadata__state="draft").order_by("-pk").first()
+    )
     if last_update is not None:
         first_line = last_update.body.strip().splitlines()[0][:200]
         lines.append(f"- Last update: {last_update.occurred_at:%H:%M} UTC: {first_line}")
@@ -132,7 +138,6 @@ def _open_decisions(incident: Incident) -> list[str]:
 def _list(items) -> str:
     items = list(items)
     return "; ".join(items) if items else "none"
-
 
 
 def assign_role(incident: Incident, *, role: str, user, actor):
@@ -177,7 +182,9 @@ def hand_over(incident: Incident, *, role: Role, current: RoleAssignment | None,
     if current:
         current.relieved_at = now
         current.save(update_fields=["relieved_at"])
-    assignment = RoleAssignment.objects.create(incident=incident, role=role, user=user, assigned_by=actor, assigned_at=now)
+    assignment = RoleAssignment.objects.create(
+        incident=incident, role=role, user=user, assigned_by=actor, assigned_at=now
+    )
     if current:
         body = f"{display_name(actor)} handed {role.label} from {display_name(current.user)} to {display_name(user)}."
         if actor is not None and actor.pk == user.pk:
@@ -191,7 +198,11 @@ def hand_over(incident: Incident, *, role: Role, current: RoleAssignment | None,
         kind=EntryKind.ROLE,
         body=body,
         actor=actor,
-        metadata={"role": role.value, "user": user.get_username(), "previous": current.user.get_username() if current else None},
+        metadata={
+            "role": role.value,
+            "user": user.get_username(),
+            "previous": current.user.get_username() if current else None,
+        },
     )
     if role == Role.COMMANDER and current:
         on_command_changed(incident, new=assignment, previous=current)
@@ -217,5 +228,3 @@ def relieve_role(incident: Incident, *, role: str, actor) -> None:
             actor=actor,
             metadata={"role": role.value, "user": None, "previous": current.user.get_username()},
         )
-
-

@@ -6,7 +6,6 @@ Incident Commander or the Communications Lead. These are actions: they validate,
 with the incident row locked, and leave a timeline entry a person would have written.
 """
 
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -89,7 +88,9 @@ def set_update_cadence(incident: Incident, *, minutes: int | None, actor) -> Inc
     A promise already made stands unless the new cadence asks for an update sooner.
     """
     if minutes is not None and not (CADENCE_RANGE[0] <= minutes <= CADENCE_RANGE[1]):
-        raise ActionError(f"The cadence must be between {CADENCE_RANGE[0]} and {CADENCE_RANGE[1]} minutes.", "update_cadence_minutes")
+        raise ActionError(
+            f"The cadence must be between {CADENCE_RANGE[0]} and {CADENCE_RANGE[1]} minutes.", "update_cadence_minutes"
+        )
     with transaction.atomic():
         incident = lock_incident(incident)
         if incident.update_cadence_minutes == minutes:
@@ -152,14 +153,19 @@ def post_update(
     actions = clean_text(actions, field="actions", label="Actions taken", max_length=body_max, required=False)
     next_steps = clean_text(next_steps, field="next_steps", label="Next steps", max_length=body_max, required=False)
     if next_update_in_minutes is not None and not (CADENCE_RANGE[0] <= next_update_in_minutes <= CADENCE_RANGE[1]):
-        raise ActionError(f"Next update in: choose {CADENCE_RANGE[0]} to {CADENCE_RANGE[1]} minutes.", "next_update_in_minutes")
+        raise ActionError(
+            f"Next update in: choose {CADENCE_RANGE[0]} to {CADENCE_RANGE[1]} minutes.", "next_update_in_minutes"
+        )
     external = {}
     if audience == Audience.EXTERNAL:
         external = {
             "headline": clean_text(headline, field="headline", label="Headline", max_length=200, required=False)
             or default_headline(incident),
             "public_state": clean_choice(
-                public_state or PUBLIC_STATE_FOR_STATUS[Status(incident.status)], PublicState, field="public_state", label="public state"
+                public_state or PUBLIC_STATE_FOR_STATUS[Status(incident.status)],
+                PublicState,
+                field="public_state",
+                label="public state",
             ),
             "component_state": clean_choice(
                 component_state or COMPONENT_STATE_FOR_SEVERITY[Severity(incident.severity)],
@@ -190,7 +196,13 @@ def post_update(
                 f"{update.get_component_state_display()}); it is not public until the Incident Commander or the "
                 f"Communications Lead approves it.\n\n{_quote(update)}"
             )
-            record(incident, kind=EntryKind.UPDATE, body=body, actor=actor, metadata={"update": update.pk, "state": "draft"})
+            record(
+                incident,
+                kind=EntryKind.UPDATE,
+                body=body,
+                actor=actor,
+                metadata={"update": update.pk, "state": "draft"},
+            )
     return update
 
 
@@ -203,7 +215,9 @@ def approve_update(update: StatusUpdate, *, actor) -> StatusUpdate:
             raise NotPublishable("This update is already published.", "update")
         holders = incident.holders()
         if not any(role in holders and holders[role].user_id == getattr(actor, "pk", None) for role in APPROVER_ROLES):
-            raise NotAllowed("Only the Incident Commander or the Communications Lead can approve an external update.", "update")
+            raise NotAllowed(
+                "Only the Incident Commander or the Communications Lead can approve an external update.", "update"
+            )
         _publish(incident, update, actor=actor, approved_by=actor)
     return update
 

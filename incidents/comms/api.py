@@ -81,7 +81,11 @@ def update_json(update: StatusUpdate) -> dict:
     }
 
 
-@router.get("/incidents/{int:incident_id}/updates", response={200: UpdateList, 404: Error}, summary="Status updates, oldest first")
+@router.get(
+    "/incidents/{int:incident_id}/updates",
+    response={200: UpdateList, 404: Error},
+    summary="Status updates, oldest first",
+)
 def list_updates(request, incident_id: int):
     incident = get_incident_for_user(request.user, incident_id)
     updates = incident.status_updates.select_related("author", "approved_by").order_by("pk")

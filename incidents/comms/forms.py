@@ -9,11 +9,15 @@ class UpdateForm(forms.Form):
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.INTERNAL, widget=forms.RadioSelect)
     headline = forms.CharField(required=False, max_length=200)
     public_state = forms.ChoiceField(choices=[("", "—")] + PublicState.choices, required=False, label="Public state")
-    component_state = forms.ChoiceField(choices=[("", "—")] + ComponentState.choices, required=False, label="Components")
+    component_state = forms.ChoiceField(
+        choices=[("", "—")] + ComponentState.choices, required=False, label="Components"
+    )
     status = forms.CharField(label="Current status", widget=forms.Textarea(attrs={"rows": 3}))
     actions = forms.CharField(label="Actions taken", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_steps = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    next_update_in_minutes = forms.IntegerField(label="Next update in (min)", required=False, min_value=1, max_value=240)
+    next_update_in_minutes = forms.IntegerField(
+        label="Next update in (min)", required=False, min_value=1, max_value=240
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "update-%s")

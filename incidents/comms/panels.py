@@ -88,14 +88,18 @@ def composer_context(incident: Incident, services=None, form=None) -> dict:
 def prefill(incident: Incident, services, templates: dict[str, str]) -> dict:
     public_state = PUBLIC_STATE_FOR_STATUS[Status(incident.status)]
     names = ", ".join(s.name for s in services)
-    impact = _assessed_impact(incident) or (_first_line(strip_tags(incident.summary_html)) if incident.summary_html else "")
+    impact = _assessed_impact(incident) or (
+        _first_line(strip_tags(incident.summary_html)) if incident.summary_html else ""
+    )
     status = f"{incident.get_status_display()} ({Severity(incident.severity).label})."
     if names:
         status += f" Affected: {names}."
     if impact:
         status += f" Impact: {impact}"
     decisions = list(
-        incident.entries.filter(kind__in=[EntryKind.DECISION, EntryKind.ACTION]).order_by("-pk").values_list("body", flat=True)[:3]
+        incident.entries.filter(kind__in=[EntryKind.DECISION, EntryKind.ACTION])
+        .order_by("-pk")
+        .values_list("body", flat=True)[:3]
     )
     return {
         "audience": Audience.INTERNAL,
@@ -141,4 +145,9 @@ register(
     Panel("composer", "incidents/_comms.html#composer", composer_panel_context),
 )
 
-COMPONENT_ORDER = [ComponentState.OPERATIONAL, ComponentState.DEGRADED, ComponentState.PARTIAL_OUTAGE, ComponentState.MAJOR_OUTAGE]
+COMPONENT_ORDER = [
+    ComponentState.OPERATIONAL,
+    ComponentState.DEGRADED,
+    ComponentState.PARTIAL_OUTAGE,
+    ComponentState.MAJOR_OUTAGE,
+]

@@ -48,7 +48,9 @@ def remind_overdue(incident_id: int, *, now: datetime | None = None) -> list[Tim
         commander = holders.get(Role.COMMANDER)
         comms = holders.get(Role.COMMS_LEAD)
         late = durations.minutes(now - due)
-        if claimable.filter(Q(reminded_for_due_at__isnull=True) | ~Q(reminded_for_due_at=due)).update(reminded_for_due_at=due):
+        if claimable.filter(Q(reminded_for_due_at__isnull=True) | ~Q(reminded_for_due_at=due)).update(
+            reminded_for_due_at=due
+        ):
             to = comms or commander
             role = Role.COMMS_LEAD if comms else Role.COMMANDER
             who = f"{display_name(to.user)} ({role.label})" if to else f"{role.label}"
@@ -57,9 +59,9 @@ def remind_overdue(incident_id: int, *, now: datetime | None = None) -> list[Tim
                 f"“still investigating” is an update too."
             )
             entries.append(_remind(incident, body, due, to, role, escalated=False))
-        if due <= now - grace and claimable.filter(Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=due)).update(
-            escalated_for_due_at=due
-        ):
+        if due <= now - grace and claimable.filter(
+            Q(escalated_for_due_at__isnull=True) | ~Q(escalated_for_due_at=due)
+        ).update(escalated_for_due_at=due):
             who = f"{display_name(commander.user)} (Incident Commander)" if commander else "Incident Commander"
             body = (
                 f"Escalation: still no status update {late} after {due:%H:%M} UTC. {who}, post an update or hand the "

@@ -34,7 +34,13 @@ def post_update(request, pk):
     incident = Incident.objects.with_roles().prefetch_related("services").get(pk=incident.pk)
     context = {**composer_context(incident, form=None if ok else form), "form": form}
     return form_answer(
-        request, incident, after=before, ok=ok, template="incidents/_comms.html#composer", context=context, skip="composer"
+        request,
+        incident,
+        after=before,
+        ok=ok,
+        template="incidents/_comms.html#composer",
+        context=context,
+        skip="composer",
     )
 
 
@@ -57,9 +63,13 @@ def set_cadence(request, pk):
 @require_GET
 def executive_summary(request, pk):
     """One printable page for people who will not read the timeline."""
-    incident = get_incident_for_user(request.user, pk, queryset=Incident.objects.with_roles().prefetch_related("services"))
+    incident = get_incident_for_user(
+        request.user, pk, queryset=Incident.objects.with_roles().prefetch_related("services")
+    )
     context = comms_context(incident)
-    context["decisions"] = list(incident.entries.filter(kind=EntryKind.DECISION).select_related("actor").order_by("pk")[:50])
+    context["decisions"] = list(
+        incident.entries.filter(kind=EntryKind.DECISION).select_related("actor").order_by("pk")[:50]
+    )
     context["now"] = timezone.now()
     return render(request, "incidents/summary.html", context)
 
@@ -72,7 +82,9 @@ def executive_summary(request, pk):
 def status_page(request):
     """Open and recent incidents as customers see them: only approved external updates, never the room."""
     recent = timezone.now() - timedelta(days=settings.WARROOM["STATUS_PAGE_RECENT_DAYS"])
-    public = StatusUpdate.objects.filter(audience=Audience.EXTERNAL, state=StatusUpdate.State.PUBLISHED).order_by("-published_at")
+    public = StatusUpdate.objects.filter(audience=Audience.EXTERNAL, state=StatusUpdate.State.PUBLISHED).order_by(
+        "-published_at"
+    )
     incidents = list(
         Incident.objects.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=recent))
         .filter(pk__in=public.values("incident_id"))
@@ -86,7 +98,9 @@ def status_page(request):
         incident.public_open = incident.is_open and latest.public_state != PublicState.RESOLVED
         if incident.public_open:
             for service in incident.services.all():
-                state = max(worst.get(service.pk, ComponentState.OPERATIONAL), latest.component_state, key=COMPONENT_ORDER.index)
+                state = max(
+                    worst.get(service.pk, ComponentState.OPERATIONAL), latest.component_state, key=COMPONENT_ORDER.index
+                )
                 worst[service.pk] = state
     # Only services named by a published incident: the list of every internal service is not public.
     shown = {service.pk: service for incident in incidents for service in incident.services.all()}

@@ -104,7 +104,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self._replay(after, late=True)
         self.last_id = max(self.last_id or 0, after)
-        await self.send(text_data=await database_sync_to_async(replay.room_state)(self.incident_id, can_write=self.can_write))
+        await self.send(
+            text_data=await database_sync_to_async(replay.room_state)(self.incident_id, can_write=self.can_write)
+        )
 
     # --- group messages (types sent by incidents/live/broadcast.py) --------------------------------
 

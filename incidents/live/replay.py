@@ -24,12 +24,16 @@ def may_watch(user, incident_id: int) -> bool:
     return can_read(user) and Incident.objects.filter(pk=incident_id).exists()
 
 
-def entry_frames(incident_id: int, after: int, *, late: bool = False, limit: int = REPLAY_BATCH) -> list[tuple[int, str]]:
+def entry_frames(
+    incident_id: int, after: int, *, late: bool = False, limit: int = REPLAY_BATCH
+) -> list[tuple[int, str]]:
     """Up to `limit` entries after id `after` (plus recent late commits when `late`), oldest first, rendered."""
     wanted = Q(pk__gt=after)
     if late:
         wanted |= Q(created_at__gte=timezone.now() - LATE_COMMIT_WINDOW)
-    entries = TimelineEntry.objects.select_related("actor").filter(wanted, incident_id=incident_id).order_by("pk")[:limit]
+    entries = (
+        TimelineEntry.objects.select_related("actor").filter(wanted, incident_id=incident_id).order_by("pk")[:limit]
+    )
     return [(entry.pk, broadcast.render_entry(entry)) for entry in entries]
 
 

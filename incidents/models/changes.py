@@ -1,5 +1,4 @@
-"""What changed in production: the services, their deploys and feature-flag switches.
-"""
+"""What changed in production: the services, their deploys and feature-flag switches."""
 
 from django.db import models
 from django.db.models import Q
@@ -17,7 +16,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
 
 
 class Deploy(models.Model):

@@ -1,5 +1,4 @@
-"""Communicate: structured status updates and the words the public status page uses.
-"""
+"""Communicate: structured status updates and the words the public status page uses."""
 
 from django.conf import settings
 from django.db import models
@@ -53,7 +52,9 @@ class StatusUpdate(models.Model):
     next_update_in_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     # The promise this update answered (the incident's due time when it was published) and the one it made.
     answered_due_at = models.DateTimeField(null=True, blank=True)
@@ -65,7 +66,8 @@ class StatusUpdate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(audience__in=Audience.values), name="update_audience_valid"),
             models.CheckConstraint(
-                condition=Q(state="draft", published_at__isnull=True) | Q(state="published", published_at__isnull=False),
+                condition=Q(state="draft", published_at__isnull=True)
+                | Q(state="published", published_at__isnull=False),
                 name="update_published_has_time",
             ),
         ]

@@ -70,7 +70,9 @@ class Incident(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     mitigated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     # Update cadence (incidents/actions/lifecycle.py, incidents/comms/): the promise of the next status update, and the sweeper's claims.
@@ -90,7 +92,8 @@ class Incident(models.Model):
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="incident_severity_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="incident_status_valid"),
             models.CheckConstraint(
-                condition=Q(update_cadence_minutes__isnull=True) | Q(update_cadence_minutes__gte=1, update_cadence_minutes__lte=240),
+                condition=Q(update_cadence_minutes__isnull=True)
+                | Q(update_cadence_minutes__gte=1, update_cadence_minutes__lte=240),
                 name="incident_update_cadence_range",
             ),
         ]

@@ -1,5 +1,4 @@
-"""Who has a war room open right now.
-"""
+"""Who has a war room open right now."""
 
 from django.conf import settings
 from django.db import models

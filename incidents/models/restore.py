@@ -55,7 +55,9 @@ class Mitigation(models.Model):
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="mitigations")
     kind = models.CharField(max_length=20, choices=MitigationKind.choices)
-    title = models.CharField(max_length=200, blank=True, help_text="e.g. “Turn off new-checkout flag”; the kind's name when empty")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="e.g. “Turn off new-checkout flag”; the kind's name when empty"
+    )
     preconditions = models.TextField(blank=True, help_text="When this is safe to do")
     risk = models.TextField(blank=True, help_text="What can go wrong, who notices")
     runbook_url = models.URLField(max_length=500, blank=True)
@@ -83,15 +85,21 @@ class ImpactAssessment(models.Model):
     notes = models.TextField(blank=True, help_text="regions, numbers, anything else")
     suggested_severity = models.CharField(max_length=4, choices=Severity.choices)
     reason = models.CharField(max_length=500)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessed_at = models.DateTimeField(default=timezone.now)
     confirmed_severity = models.CharField(max_length=4, choices=Severity.choices, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assessed_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(users_affected_pct__lte=100), name="assessment_pct_at_most_100")]
+        constraints = [
+            models.CheckConstraint(condition=Q(users_affected_pct__lte=100), name="assessment_pct_at_most_100")
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident.ref} impact → {self.suggested_severity}"
@@ -118,16 +126,22 @@ class Decision(models.Model):
     risk = models.TextField(blank=True)
     revert_plan = models.TextField(blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     timebox_minutes = models.PositiveIntegerField(null=True, blank=True)
     timebox_until = models.DateTimeField(null=True, blank=True)
     timebox_reminded_at = models.DateTimeField(null=True, blank=True)
     mitigation = models.ForeignKey(Mitigation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     mitigation_kind = models.CharField(max_length=20, choices=MitigationKind.choices, blank=True)
     deploy = models.ForeignKey(Deploy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
@@ -137,7 +151,9 @@ class Decision(models.Model):
         ordering = ["proposed_at", "pk"]
         indexes = [models.Index(fields=["incident", "state"], name="decision_incident_state_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=["proposed", "decided", "closed", "withdrawn"]), name="decision_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["proposed", "decided", "closed", "withdrawn"]), name="decision_state_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,7 +180,9 @@ class Theory(models.Model):
     evidence = models.TextField(blank=True)
     evidence_html = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,4 @@
-"""Who holds which role, for which window of time, and offers of command waiting to be accepted.
-"""
+"""Who holds which role, for which window of time, and offers of command waiting to be accepted."""
 
 from django.conf import settings
 from django.db import models
@@ -43,17 +42,20 @@ ROLE_INSTRUCTIONS = {
 }
 
 
-
 class RoleAssignment(models.Model):
     """A role held for a window of time: a hand-off relieves one row and opens the next."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=20, choices=Role.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incident_roles")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assigned_at = models.DateTimeField(default=timezone.now)
     relieved_at = models.DateTimeField(null=True, blank=True)
-    rotation_prompted_at = models.DateTimeField(null=True, blank=True, help_text="when the room suggested an IC rotation")
+    rotation_prompted_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the room suggested an IC rotation"
+    )
 
     class Meta:
         ordering = ["assigned_at", "pk"]
@@ -67,16 +69,18 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()}: {self.user}"
 
 
-
-
 class HandOff(models.Model):
     """An offered role change waiting for the new holder to accept (explicit hand-off, used for the IC)."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="handoffs")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.COMMANDER)
-    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     offered_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,4 @@
-"""The record: one append-only line per change, the audit log, the live feed and the postmortem source.
-"""
+"""The record: one append-only line per change, the audit log, the live feed and the postmortem source."""
 
 from django.conf import settings
 from django.db import models
@@ -41,7 +40,9 @@ class TimelineEntry(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField()
     html = models.TextField(editable=False)
     occurred_at = models.DateTimeField(default=timezone.now)

@@ -1,5 +1,4 @@
-"""Bearer tokens for bots and scripts.
-"""
+"""Bearer tokens for bots and scripts."""
 
 import hashlib
 import secrets

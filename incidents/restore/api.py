@@ -155,7 +155,11 @@ def create_flag_change(request, payload: FlagChangeIn):
     return Status(201, flag_change_json(change))
 
 
-@router.get("/incidents/{int:incident_id}/recovery", response={200: RecoveryOut, **ERRORS}, summary="Recovery options and recent changes")
+@router.get(
+    "/incidents/{int:incident_id}/recovery",
+    response={200: RecoveryOut, **ERRORS},
+    summary="Recovery options and recent changes",
+)
 def recovery(request, incident_id: int):
     incident = get_incident_for_user(request.user, incident_id, queryset=Incident.objects.prefetch_related("services"))
     data = restore_context(incident)
@@ -163,7 +167,10 @@ def recovery(request, incident_id: int):
     def mitigations(row) -> list[dict]:
         if not row["mitigations"]:
             return data["generic_mitigations"]
-        return [{"kind": m.kind, "label": m.label, "preconditions": m.preconditions, "risk": m.risk} for m in row["mitigations"]]
+        return [
+            {"kind": m.kind, "label": m.label, "preconditions": m.preconditions, "risk": m.risk}
+            for m in row["mitigations"]
+        ]
 
     preceding = data["preceding_deploy"]
     return {
@@ -177,7 +184,11 @@ def recovery(request, incident_id: int):
 # --- impact, severity, times ------------------------------------------------------------------------------
 
 
-@router.post("/incidents/{int:incident_id}/assessment", response={200: AssessmentOut, **ERRORS}, summary="Assess impact, get a severity")
+@router.post(
+    "/incidents/{int:incident_id}/assessment",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Assess impact, get a severity",
+)
 def assess(request, incident_id: int, payload: AssessmentIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     services = _services(payload.services) if payload.services is not None else None
@@ -207,7 +218,9 @@ def confirm(request, incident_id: int, payload: ConfirmIn):
     return fresh_incident_json(request, incident)
 
 
-@router.patch("/incidents/{int:incident_id}/timestamps", response={200: IncidentOut, **ERRORS}, summary="Correct lifecycle times")
+@router.patch(
+    "/incidents/{int:incident_id}/timestamps", response={200: IncidentOut, **ERRORS}, summary="Correct lifecycle times"
+)
 def timestamps(request, incident_id: int, payload: TimestampsIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     restore.edit_timestamps(incident, actor=request.user, **payload.dict(exclude_unset=True))
@@ -217,13 +230,19 @@ def timestamps(request, incident_id: int, payload: TimestampsIn):
 # --- decisions --------------------------------------------------------------------------------------------
 
 
-@router.get("/incidents/{int:incident_id}/decisions", response={200: DecisionList, **ERRORS}, summary="The decision log")
+@router.get(
+    "/incidents/{int:incident_id}/decisions", response={200: DecisionList, **ERRORS}, summary="The decision log"
+)
 def list_decisions(request, incident_id: int):
     incident = get_incident_for_user(request.user, incident_id)
     return {"items": [decision_json(d) for d in incident.decisions.select_related("owner")]}
 
 
-@router.post("/incidents/{int:incident_id}/decisions", response={201: DecisionOut, **ERRORS}, summary="Propose or take a decision")
+@router.post(
+    "/incidents/{int:incident_id}/decisions",
+    response={201: DecisionOut, **ERRORS},
+    summary="Propose or take a decision",
+)
 def propose(request, incident_id: int, payload: DecisionIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     decision = decisions.propose_decision(
@@ -241,19 +260,29 @@ def propose(request, incident_id: int, payload: DecisionIn):
     return Status(201, decision_json(decision))
 
 
-@router.post("/decisions/{int:decision_id}/decide", response={200: DecisionOut, **ERRORS}, summary="The IC decides a proposal")
+@router.post(
+    "/decisions/{int:decision_id}/decide", response={200: DecisionOut, **ERRORS}, summary="The IC decides a proposal"
+)
 def decide(request, decision_id: int):
     return decision_json(decisions.decide(_decision(request, decision_id), actor=request.user))
 
 
-@router.post("/decisions/{int:decision_id}/withdraw", response={200: DecisionOut, **ERRORS}, summary="Withdraw a proposal")
+@router.post(
+    "/decisions/{int:decision_id}/withdraw", response={200: DecisionOut, **ERRORS}, summary="Withdraw a proposal"
+)
 def withdraw(request, decision_id: int):
     return decision_json(decisions.withdraw_decision(_decision(request, decision_id), actor=request.user))
 
 
-@router.post("/decisions/{int:decision_id}/outcome", response={200: DecisionOut, **ERRORS}, summary="Close a decision with its outcome")
+@router.post(
+    "/decisions/{int:decision_id}/outcome",
+    response={200: DecisionOut, **ERRORS},
+    summary="Close a decision with its outcome",
+)
 def outcome(request, decision_id: int, payload: OutcomeIn):
-    decision = decisions.record_outcome(_decision(request, decision_id), actor=request.user, outcome=payload.outcome, note=payload.note)
+    decision = decisions.record_outcome(
+        _decision(request, decision_id), actor=request.user, outcome=payload.outcome, note=payload.note
+    )
     return decision_json(decision)
 
 
@@ -266,18 +295,26 @@ def list_theories(request, incident_id: int):
     return {"items": [theory_json(t) for t in incident.theories.all()]}
 
 
-@router.post("/incidents/{int:incident_id}/theories", response={201: TheoryOut, **ERRORS}, summary="Add a working theory")
+@router.post(
+    "/incidents/{int:incident_id}/theories", response={201: TheoryOut, **ERRORS}, summary="Add a working theory"
+)
 def add_theory(request, incident_id: int, payload: TheoryIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     theory = restore.add_theory(incident, actor=request.user, hypothesis=payload.hypothesis, evidence=payload.evidence)
     return Status(201, theory_json(theory))
 
 
-@router.post("/theories/{int:theory_id}/state", response={200: TheoryOut, **ERRORS}, summary="Rule out, confirm or reopen a theory")
+@router.post(
+    "/theories/{int:theory_id}/state",
+    response={200: TheoryOut, **ERRORS},
+    summary="Rule out, confirm or reopen a theory",
+)
 def theory_state(request, theory_id: int, payload: TheoryStateIn):
     theory = get_object_or_404(Theory, pk=theory_id)
     get_incident_for_user(request.user, theory.incident_id, write=True)
-    return theory_json(restore.set_theory_state(theory, actor=request.user, state=payload.state, evidence=payload.evidence))
+    return theory_json(
+        restore.set_theory_state(theory, actor=request.user, state=payload.state, evidence=payload.evidence)
+    )
 
 
 # --- hand-off ---------------------------------------------------------------------------------------------
@@ -306,7 +343,11 @@ def cancel_handoff(request, incident_id: int):
 
 
 def _pending_offer(incident) -> HandOff:
-    offer = HandOff.objects.filter(incident=incident, role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).first()
+    offer = HandOff.objects.filter(
+        incident=incident, role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).first()
     if offer is None:
-        raise actions.ActionConflict("Nobody has offered command of this incident; ask the Incident Commander to hand off.")
+        raise actions.ActionConflict(
+            "Nobody has offered command of this incident; ask the Incident Commander to hand off."
+        )
     return offer

@@ -26,7 +26,9 @@ class NoInput(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    services = forms.ModelMultipleChoiceField(queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     users_affected_pct = forms.IntegerField(min_value=0, max_value=100, label="Users affected (%)")
     core_flow_down = forms.BooleanField(required=False, label="Core business flow down")
     customer_visible = forms.BooleanField(required=False, label="Customers can see it")
@@ -56,7 +58,9 @@ class TimestampsForm(forms.Form):
 
 class DecisionForm(forms.Form):
     question = forms.CharField(max_length=300)
-    options = forms.CharField(required=False, label="Options considered (one a line)", widget=forms.Textarea(attrs={"rows": 3}))
+    options = forms.CharField(
+        required=False, label="Options considered (one a line)", widget=forms.Textarea(attrs={"rows": 3})
+    )
     chosen = forms.CharField(max_length=300, label="Chosen option")
     risk = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     revert_plan = forms.CharField(required=False, label="Revert plan", widget=forms.Textarea(attrs={"rows": 2}))

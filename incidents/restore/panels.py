@@ -27,11 +27,16 @@ def restore_context(incident) -> dict:
     for mitigation in Mitigation.objects.filter(service__in=services):
         catalogue[mitigation.service_id].append(mitigation)
     generic = [
-        {"kind": kind.value, "label": kind.label, "preconditions": pre, "risk": risk} for kind, (pre, risk) in GENERIC_MITIGATIONS.items()
+        {"kind": kind.value, "label": kind.label, "preconditions": pre, "risk": risk}
+        for kind, (pre, risk) in GENERIC_MITIGATIONS.items()
     ]
-    deploys = list(Deploy.objects.filter(service__in=services, deployed_at__gte=since).select_related("service")[:CHANGES_SHOWN])
+    deploys = list(
+        Deploy.objects.filter(service__in=services, deployed_at__gte=since).select_related("service")[:CHANGES_SHOWN]
+    )
     preceding = next((d for d in deploys if d.deployed_at <= incident.started_at), None)
-    flags = list(FlagChange.objects.filter(service__in=services, changed_at__gte=since).select_related("service")[:CHANGES_SHOWN])
+    flags = list(
+        FlagChange.objects.filter(service__in=services, changed_at__gte=since).select_related("service")[:CHANGES_SHOWN]
+    )
     decisions = list(Decision.objects.filter(incident=incident).select_related("owner", "decided_by"))
     theories = sorted(Theory.objects.filter(incident=incident), key=lambda t: (_THEORY_ORDER[t.state], t.created_at))
     assessment = incident.assessments.prefetch_related("services").first()
@@ -67,7 +72,11 @@ def restore_panel_context(incident: Incident, loads: Loads) -> dict:
             notes=assessment.notes,
         )
     times = {f: getattr(incident, f) for f in ("started_at", "detected_at", "acknowledged_at")}
-    return {**data, "assessment_form": AssessmentForm(initial=initial), "timestamps_form": TimestampsForm(initial=times)}
+    return {
+        **data,
+        "assessment_form": AssessmentForm(initial=initial),
+        "timestamps_form": TimestampsForm(initial=times),
+    }
 
 
 def theories_panel_context(incident: Incident, loads: Loads) -> dict:
@@ -75,8 +84,13 @@ def theories_panel_context(incident: Incident, loads: Loads) -> dict:
 
 
 register(
-    Panel("restore", "incidents/_restore.html", restore_panel_context, oob_template="incidents/_restore.html#restore-oob"),
     Panel(
-        "theories", "incidents/_restore_theories.html", theories_panel_context, oob_template="incidents/_restore_theories.html#theory-list-oob"
+        "restore", "incidents/_restore.html", restore_panel_context, oob_template="incidents/_restore.html#restore-oob"
+    ),
+    Panel(
+        "theories",
+        "incidents/_restore_theories.html",
+        theories_panel_context,
+        oob_template="incidents/_restore_theories.html#theory-list-oob",
     ),
 )

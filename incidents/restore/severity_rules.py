@@ -73,7 +73,9 @@ def _facts(rule: SeverityRule | None, impact: Impact) -> list[str]:
     """The facts a rule tested, in words; a catch-all row (or none) gets the whole picture."""
     names = " and ".join(impact.service_names)
     flow = f"core {names} flow" if names else "core business flow"
-    everything = rule is None or (rule.core_flow_down is None and rule.min_users_pct == 0 and rule.customer_visible is None)
+    everything = rule is None or (
+        rule.core_flow_down is None and rule.min_users_pct == 0 and rule.customer_visible is None
+    )
     facts = []
     if everything or rule.core_flow_down is not None:
         facts.append(f"{flow} down" if impact.core_flow_down else f"no {flow} down")

@@ -14,13 +14,18 @@ from incidents.models import Decision, EntryKind, Role, RoleAssignment, Status
 def suggest_ic_rotations() -> int:
     now = timezone.now()
     due = RoleAssignment.objects.filter(
-        role=Role.COMMANDER, relieved_at__isnull=True, rotation_prompted_at__isnull=True, assigned_at__lte=now - rotation_after()
+        role=Role.COMMANDER,
+        relieved_at__isnull=True,
+        rotation_prompted_at__isnull=True,
+        assigned_at__lte=now - rotation_after(),
     ).exclude(incident__status=Status.RESOLVED)
     sent = 0
     for assignment in due.select_related("user", "incident"):
         with transaction.atomic():
             # The claim: only the sweeper whose UPDATE stamps the row posts the reminder.
-            if not RoleAssignment.objects.filter(pk=assignment.pk, rotation_prompted_at__isnull=True).update(rotation_prompted_at=now):
+            if not RoleAssignment.objects.filter(pk=assignment.pk, rotation_prompted_at__isnull=True).update(
+                rotation_prompted_at=now
+            ):
                 continue
             hours = int((now - assignment.assigned_at).total_seconds() // 3600)
             record(
@@ -38,11 +43,15 @@ def suggest_ic_rotations() -> int:
 
 def flag_expired_timeboxes() -> int:
     now = timezone.now()
-    due = Decision.objects.filter(state=Decision.State.DECIDED, timebox_until__lte=now, timebox_reminded_at__isnull=True)
+    due = Decision.objects.filter(
+        state=Decision.State.DECIDED, timebox_until__lte=now, timebox_reminded_at__isnull=True
+    )
     sent = 0
     for decision in due.select_related("incident", "owner"):
         with transaction.atomic():
-            if not Decision.objects.filter(pk=decision.pk, timebox_reminded_at__isnull=True).update(timebox_reminded_at=now):
+            if not Decision.objects.filter(pk=decision.pk, timebox_reminded_at__isnull=True).update(
+                timebox_reminded_at=now
+            ):
                 continue
             owner = f" {display_name(decision.owner)}, record" if decision.owner else " Record"
             record(

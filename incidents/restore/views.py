@@ -50,16 +50,27 @@ def assess(request, pk):
 
     before = newest_entry_id(incident)
     ok = run_form(form, action)
-    return form_answer(request, incident, after=before, ok=ok, template="incidents/_restore.html#impact-form", context={"assessment_form": form, "form": form})
+    return form_answer(
+        request,
+        incident,
+        after=before,
+        ok=ok,
+        template="incidents/_restore.html#impact-form",
+        context={"assessment_form": form, "form": form},
+    )
 
 
 @require_POST
 def confirm_severity(request, pk, assessment_id):
     def perform(incident, data):
         assessment = get_object_or_404(incident.assessments, pk=assessment_id)
-        restore.confirm_severity(assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"])
+        restore.confirm_severity(
+            assessment, actor=request.user, severity=data["severity"] or None, reason=data["reason"]
+        )
 
-    return run_control(request, pk, perform, form_class=ConfirmSeverityForm, panel="restore", control="confirm-severity")
+    return run_control(
+        request, pk, perform, form_class=ConfirmSeverityForm, panel="restore", control="confirm-severity"
+    )
 
 
 @require_POST
@@ -71,7 +82,14 @@ def edit_timestamps(request, pk):
     if ok:
         incident.refresh_from_db()
         form = TimestampsForm(initial={f: getattr(incident, f) for f in TimestampsForm.base_fields})
-    return form_answer(request, incident, after=before, ok=ok, template="incidents/_restore.html#timestamps-form", context={"timestamps_form": form, "form": form})
+    return form_answer(
+        request,
+        incident,
+        after=before,
+        ok=ok,
+        template="incidents/_restore.html#timestamps-form",
+        context={"timestamps_form": form, "form": form},
+    )
 
 
 # --- decisions -------------------------------------------------------------------------------------------
@@ -83,7 +101,9 @@ def decision_new(request, pk):
     incident = _incident(request, pk)
     services = incident.services.all()
     deploy = _get(Deploy.objects.select_related("service").filter(service__in=services), request.GET.get("deploy"))
-    mitigation = _get(Mitigation.objects.select_related("service").filter(service__in=services), request.GET.get("mitigation"))
+    mitigation = _get(
+        Mitigation.objects.select_related("service").filter(service__in=services), request.GET.get("mitigation")
+    )
     service = _get(Service.objects.all(), request.GET.get("service"))
     initial, preconditions = {}, ""
     if deploy or mitigation or service:
@@ -162,7 +182,9 @@ def withdraw_decision(request, pk, decision_id):
 @require_POST
 def decision_outcome(request, pk, decision_id):
     def perform(incident, data):
-        decisions.record_outcome(_decision(incident, decision_id), actor=request.user, outcome=data["outcome"], note=data["note"])
+        decisions.record_outcome(
+            _decision(incident, decision_id), actor=request.user, outcome=data["outcome"], note=data["note"]
+        )
 
     return run_control(request, pk, perform, form_class=OutcomeForm, panel="restore", control=f"decision-{decision_id}")
 
@@ -181,7 +203,9 @@ def add_theory(request, pk):
     before = newest_entry_id(incident)
     ok = run_form(form, lambda data: restore.add_theory(incident, actor=request.user, **data))
     context = {"theory_form": TheoryForm() if ok else form, "form": form}
-    return form_answer(request, incident, after=before, ok=ok, template="incidents/_restore_theories.html#theory-form", context=context)
+    return form_answer(
+        request, incident, after=before, ok=ok, template="incidents/_restore_theories.html#theory-form", context=context
+    )
 
 
 @require_POST
@@ -189,7 +213,9 @@ def theory_state(request, pk, theory_id):
     def perform(incident, data):
         restore.set_theory_state(get_object_or_404(incident.theories, pk=theory_id), actor=request.user, **data)
 
-    return run_control(request, pk, perform, form_class=TheoryStateForm, panel="theories", control=f"theory-{theory_id}")
+    return run_control(
+        request, pk, perform, form_class=TheoryStateForm, panel="theories", control=f"theory-{theory_id}"
+    )
 
 
 @require_POST

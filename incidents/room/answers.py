@@ -111,7 +111,9 @@ def with_catch_up(request: HttpRequest, incident: Incident, html: str, *, status
     after = parse_int(request.headers.get("X-Warroom-After"))
     if after is not None:
         entries = TimelineEntry.objects.select_related("actor").filter(incident=incident, pk__gt=after).order_by("pk")
-        html += "".join(render_to_string("incidents/room.html#entry-oob", {"entry": e}) for e in entries[:CATCH_UP_LIMIT])
+        html += "".join(
+            render_to_string("incidents/room.html#entry-oob", {"entry": e}) for e in entries[:CATCH_UP_LIMIT]
+        )
     return HttpResponse(html, status=status)
 
 

@@ -22,13 +22,25 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class DeclareForm(forms.Form):
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autofocus": True, "placeholder": "Checkout returns 500 for card payments"}))
+    title = forms.CharField(
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True, "placeholder": "Checkout returns 500 for card payments"}),
+    )
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.SEV2, widget=forms.RadioSelect)
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What is happening, who sees it (Markdown)"}))
-    services = forms.ModelMultipleChoiceField(queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What is happening, who sees it (Markdown)"}),
+    )
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     commander = UserChoiceField(queryset=active_users(), required=False, empty_label="Me", label="Incident Commander")
-    started_at = forms.DateTimeField(required=False, label="Impact started (UTC)", help_text="Leave empty for now.",
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    started_at = forms.DateTimeField(
+        required=False,
+        label="Impact started (UTC)",
+        help_text="Leave empty for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +56,9 @@ class DeclareForm(forms.Form):
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k.value, k.label) for k in POSTABLE_KINDS], initial=EntryKind.NOTE)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "The entry cannot be empty."})
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "The entry cannot be empty."}
+    )
 
 
 class RoleForm(forms.Form):

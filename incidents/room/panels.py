@@ -57,7 +57,9 @@ def load_incident(incident_id: int) -> Incident | None:
 
 def newest_entry_id(incident_id: int) -> int:
     """The newest entry a rendering has seen: the page drops a panel no newer than the one it shows."""
-    return TimelineEntry.objects.filter(incident_id=incident_id).order_by("-pk").values_list("pk", flat=True).first() or 0
+    return (
+        TimelineEntry.objects.filter(incident_id=incident_id).order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
 
 
 def render(
@@ -86,7 +88,14 @@ def render(
         # A refusal changes no entry, so its panel would look no newer than the one shown: it carries no
         # as-of mark, which the page always swaps in (and the next push replaces).
         mark = "" if error else as_of
-        base = {"incident": incident, "can_write": can_write, "oob": oob, "as_of": mark, "error": error, "request": request}
+        base = {
+            "incident": incident,
+            "can_write": can_write,
+            "oob": oob,
+            "as_of": mark,
+            "error": error,
+            "request": request,
+        }
         html.append(render_to_string(template, {**context, **base}, request))
     return mark_safe("".join(html))  # noqa: S308  each part is a template's autoescaped output
 
@@ -94,7 +103,10 @@ def render(
 def render_page(incident: Incident, *, can_write: bool, request) -> dict[str, str]:
     """Every registered panel as the room page places it, by name."""
     loads = Loads()
-    return {name: render(incident, [name], can_write=can_write, oob=False, request=request, loads=loads) for name in REGISTRY}
+    return {
+        name: render(incident, [name], can_write=can_write, oob=False, request=request, loads=loads)
+        for name in REGISTRY
+    }
 
 
 def render_for_broadcast(incident_id: int, names: Iterable[str]) -> dict[str, str]:

@@ -72,7 +72,9 @@ def declare(request):
 
 @require_GET
 def room(request, pk):
-    incident = get_incident_for_user(request.user, pk, queryset=Incident.objects.with_roles().prefetch_related("services"))
+    incident = get_incident_for_user(
+        request.user, pk, queryset=Incident.objects.with_roles().prefetch_related("services")
+    )
     entries = list(incident.entries.select_related("actor").order_by("-pk")[:PAGE_SIZE])[::-1]
     writer = can_write(request.user)
     context = {
@@ -98,7 +100,9 @@ def older_entries(request, pk):
         entries = entries.filter(pk__lt=before)
     entries = list(entries[:PAGE_SIZE])[::-1]
     has_older = bool(entries) and incident.entries.filter(pk__lt=entries[0].pk).exists()
-    return render(request, "incidents/room.html#older", {"incident": incident, "entries": entries, "has_older": has_older})
+    return render(
+        request, "incidents/room.html#older", {"incident": incident, "entries": entries, "has_older": has_older}
+    )
 
 
 @require_POST
@@ -107,7 +111,9 @@ def post_entry(request, pk):
     form = EntryForm(request.POST)
     if form.is_valid():
         try:
-            actions.post_entry(incident, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"], actor=request.user)
+            actions.post_entry(
+                incident, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"], actor=request.user
+            )
         except ActionError as error:
             form.add_error("body", error.message)
         else:
@@ -116,7 +122,9 @@ def post_entry(request, pk):
         if form.errors:
             messages.error(request, first_error(form))
         return redirect(incident)
-    html = render_to_string("incidents/room.html#composer", {"incident": incident, "entry_form": form, "can_write": True}, request)
+    html = render_to_string(
+        "incidents/room.html#composer", {"incident": incident, "entry_form": form, "can_write": True}, request
+    )
     status = 200 if not form.errors else 422
     return with_catch_up(request, incident, html, status=status)
 
@@ -126,7 +134,9 @@ def assign_role(request, pk):
     def perform(incident, data):
         return actions.assign_role(incident, role=data["role"], user=data["user"], actor=request.user)
 
-    return run_control(request, pk, perform, form_class=RoleForm, panel="roles", control=f"role-{request.POST.get('role', '')}")
+    return run_control(
+        request, pk, perform, form_class=RoleForm, panel="roles", control=f"role-{request.POST.get('role', '')}"
+    )
 
 
 @require_POST

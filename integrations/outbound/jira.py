@@ -65,7 +65,9 @@ class CreatedIssue:
     url: str  # the browse link a person opens, not the API `self` link
 
 
-def create_issue(config: JiraConfig, *, summary: str, description: str, labels: list[str] | None = None) -> CreatedIssue:
+def create_issue(
+    config: JiraConfig, *, summary: str, description: str, labels: list[str] | None = None
+) -> CreatedIssue:
     """Create one issue; raises JiraError with Jira's own words when it refuses."""
     if not config.enabled:
         raise JiraError("Jira is not configured: set JIRA_BASE_URL and JIRA_PROJECT_KEY.", retryable=False)
@@ -112,13 +114,17 @@ def _refusal(status: int, body) -> JiraError:
     said = f" Jira said: {'; '.join(details)}" if details else ""
     if status in (401, 403):
         return JiraError(
-            f"Jira refused the credentials (HTTP {status}); check JIRA_EMAIL and JIRA_API_TOKEN.{said}", retryable=True, status=status
+            f"Jira refused the credentials (HTTP {status}); check JIRA_EMAIL and JIRA_API_TOKEN.{said}",
+            retryable=True,
+            status=status,
         )
     if status == 400:
         # The request itself is wrong (project, issue type, a required field): the same request fails again.
         return JiraError(f"Jira rejected the issue (HTTP 400).{said}", retryable=False, status=status)
     if status == 404:
         return JiraError(
-            f"Jira has no create-issue endpoint at that address (HTTP 404); check JIRA_BASE_URL.{said}", retryable=True, status=status
+            f"Jira has no create-issue endpoint at that address (HTTP 404); check JIRA_BASE_URL.{said}",
+            retryable=True,
+            status=status,
         )
     return JiraError(f"Jira failed (HTTP {status}); it will be retried.{said}", retryable=True, status=status)

@@ -57,7 +57,9 @@ def create_deliveries(incident: Incident, event: str, text: str) -> list[SlackDe
 
 
 def post(url: str, payload: dict, timeout: float | None = None) -> None:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout or settings.SLACK_TIMEOUT_SECONDS) as response:
             response.read()
@@ -89,10 +91,14 @@ def give_up(delivery_id: int, error: str) -> None:
         delivery = SlackDelivery.objects.filter(pk=delivery_id).first()
         if delivery is None:
             return
-        if not SlackDelivery.objects.filter(pk=delivery_id, state=SlackDelivery.State.PENDING).update(state=SlackDelivery.State.FAILED):
+        if not SlackDelivery.objects.filter(pk=delivery_id, state=SlackDelivery.State.PENDING).update(
+            state=SlackDelivery.State.FAILED
+        ):
             return
         log.warning("Slack delivery %s failed after %s attempts: %s", delivery_id, delivery.attempts, error)
-        comms.note_delivery_failure(delivery.incident_id, channel="Slack", event=delivery.event, attempts=delivery.attempts, error=error)
+        comms.note_delivery_failure(
+            delivery.incident_id, channel="Slack", event=delivery.event, attempts=delivery.attempts, error=error
+        )
 
 
 # --- what is said when ---------------------------------------------------------------------------------

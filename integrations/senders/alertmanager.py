@@ -3,7 +3,9 @@
 from .events import AlertBatch, AlertEvent, PayloadError, http_url, obj, str_dict, text, timestamp
 
 
-def parse(payload: dict, headers: dict | None = None, *, source_url_keys: tuple[str, ...] = ("generatorURL",)) -> AlertBatch:
+def parse(
+    payload: dict, headers: dict | None = None, *, source_url_keys: tuple[str, ...] = ("generatorURL",)
+) -> AlertBatch:
     group_key = text(payload.get("groupKey"), "groupKey", required=True)
     alerts = payload.get("alerts")
     if not isinstance(alerts, list) or not alerts:

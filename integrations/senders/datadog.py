@@ -19,7 +19,11 @@ def parse(payload: dict, headers: dict | None = None) -> AlertBatch:
     transition = text(payload.get("alert_transition"), "alert_transition", required=True)
     title = text(payload.get("alert_title"), "alert_title", limit=200) or f"Datadog monitor {monitor}"
     labels = dict(_tags(text(payload.get("tags"), "tags")))
-    labels.update(alertname=title, monitor=monitor, severity=SEVERITY.get(text(payload.get("alert_type"), "alert_type"), "warning"))
+    labels.update(
+        alertname=title,
+        monitor=monitor,
+        severity=SEVERITY.get(text(payload.get("alert_type"), "alert_type"), "warning"),
+    )
     if priority := text(payload.get("alert_priority"), "alert_priority"):
         labels["priority"] = priority
         if priority == "P1":

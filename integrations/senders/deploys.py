@@ -35,7 +35,8 @@ def _github(payload: dict, event: str) -> list[DeployEvent]:
             version=text(deployment.get("sha"), "deployment.sha", required=True, limit=200),
             external_id=f"deployment:{text(deployment.get('id'), 'deployment.id', required=True)}",
             source="github",
-            environment=text(deployment.get("environment") or status.get("environment"), "environment", limit=100) or "production",
+            environment=text(deployment.get("environment") or status.get("environment"), "environment", limit=100)
+            or "production",
             deployed_at=timestamp(status.get("created_at"), "deployment_status.created_at"),
             deployed_by=text(creator.get("login"), "deployment.creator.login", limit=150),
             url=http_url(status.get("target_url") or status.get("environment_url") or status.get("log_url")),

@@ -37,7 +37,9 @@ def _issue(action: str, issue: dict, issue_id) -> AlertEvent:
     labels = {
         "alertname": text(issue.get("title"), "title", limit=200) or f"Sentry issue {issue_id}",
         "severity": LEVELS.get(text(issue.get("level"), "level"), "info"),
-        "project": text(project.get("slug"), "project.slug") if isinstance(project, dict) else text(issue.get("project"), "project"),
+        "project": text(project.get("slug"), "project.slug")
+        if isinstance(project, dict)
+        else text(issue.get("project"), "project"),
     }
     if short_id := text(issue.get("shortId"), "shortId"):
         labels["short_id"] = short_id
@@ -58,7 +60,9 @@ def _metric_alert(action: str, data: dict) -> AlertEvent:
     alert = obj(data.get("metric_alert"), "data.metric_alert")
     alert_id = text(alert.get("id"), "data.metric_alert.id", required=True, limit=100)
     rule = alert.get("alert_rule") if isinstance(alert.get("alert_rule"), dict) else {}
-    name = text(rule.get("name"), "alert_rule.name", limit=200) or text(data.get("description_title"), "description_title", limit=200)
+    name = text(rule.get("name"), "alert_rule.name", limit=200) or text(
+        data.get("description_title"), "description_title", limit=200
+    )
     return AlertEvent(
         group_key=f"sentry-metric-alert:{alert_id}",
         fingerprint=alert_id,
@@ -66,7 +70,9 @@ def _metric_alert(action: str, data: dict) -> AlertEvent:
         name=name or f"Sentry metric alert {alert_id}",
         summary=text(data.get("description_text"), "description_text"),
         labels={"alertname": name or f"Sentry metric alert {alert_id}", "severity": LEVELS.get(action, "warning")},
-        annotations={"description": text(data.get("description_text"), "description_text")} if data.get("description_text") else {},
+        annotations={"description": text(data.get("description_text"), "description_text")}
+        if data.get("description_text")
+        else {},
         source_url=http_url(data.get("web_url")),
         starts_at=timestamp(alert.get("date_started"), "date_started"),
     )

@@ -27,7 +27,10 @@ class FakeJira:
                     return self.answer(*jira.queued.pop(0))
                 number = next(jira.keys)
                 key = f"{jira.project}-{number}"
-                return self.answer(201, {"id": str(10000 + number), "key": key, "self": f"{jira.url}/rest/api/2/issue/{10000 + number}"})
+                return self.answer(
+                    201,
+                    {"id": str(10000 + number), "key": key, "self": f"{jira.url}/rest/api/2/issue/{10000 + number}"},
+                )
 
             def answer(self, status, payload):
                 raw = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()

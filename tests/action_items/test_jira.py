@@ -53,7 +53,9 @@ def retry_time_has_come(item):
     ActionItem.objects.filter(pk=item.pk).update(export_next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
-def test_it_creates_the_jira_issue_and_stores_key_and_link(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_creates_the_jira_issue_and_stores_key_and_link(
+    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+):
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.EXPORTED
     assert (item.jira_key, item.jira_url) == ("OPS-7", f"{jira.url}/browse/OPS-7")
@@ -72,13 +74,17 @@ def test_it_creates_the_jira_issue_and_stores_key_and_link(jira, eager_tasks, it
     ]
 
 
-def test_it_sends_a_bearer_token_without_an_email(jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks):
+def test_it_sends_a_bearer_token_without_an_email(
+    jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks
+):
     settings.JIRA = {**settings.JIRA, "EMAIL": ""}
     export(item, alice, django_capture_on_commit_callbacks)
     assert jira.requests[0]["headers"]["Authorization"] == "Bearer s3cret"
 
 
-def test_it_never_creates_a_second_issue_for_the_same_item(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_never_creates_a_second_issue_for_the_same_item(
+    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+):
     export(item, alice, django_capture_on_commit_callbacks)
     tasks.export_action_item_to_jira(item.pk)  # a redelivered task
     tasks.sweep_jira_exports()
@@ -91,7 +97,10 @@ def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_tasks, item, alice
     jira.then(400, {"errorMessages": [], "errors": {"issuetype": "The issue type selected is invalid."}})
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.FAILED
-    assert item.export_error == "Jira rejected the issue (HTTP 400). Jira said: issuetype: The issue type selected is invalid."
+    assert (
+        item.export_error
+        == "Jira rejected the issue (HTTP 400). Jira said: issuetype: The issue type selected is invalid."
+    )
     assert item.export_next_attempt_at is None
     assert follow_up.exports_due(timezone.now() + timedelta(days=1)) == []
     note = item.incident.entries.filter(kind=EntryKind.SYSTEM, metadata__change="jira_failed").get()
@@ -101,7 +110,9 @@ def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_tasks, item, alice
     assert item.export_state == ExportState.EXPORTED and item.jira_key == "OPS-7"
 
 
-def test_it_retries_after_a_401_once_the_retry_time_comes(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_retries_after_a_401_once_the_retry_time_comes(
+    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+):
     jira.then(401, {"errorMessages": ["You are not authenticated. Authentication required to perform this operation."]})
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.FAILED
@@ -120,7 +131,9 @@ def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(
 ):
     jira.then(500, "<html>Internal Server Error</html>").then(503, {"errorMessages": ["Try later"]})
     item = export(item, alice, django_capture_on_commit_callbacks)
-    assert item.export_state == ExportState.FAILED and item.export_error == "Jira failed (HTTP 500); it will be retried."
+    assert (
+        item.export_state == ExportState.FAILED and item.export_error == "Jira failed (HTTP 500); it will be retried."
+    )
     retry_time_has_come(item)
     tasks.sweep_jira_exports()
     item.refresh_from_db()
@@ -157,14 +170,18 @@ def test_it_retries_when_jira_cannot_be_reached(item, alice, settings, eager_tas
 
 
 def test_it_picks_up_an_export_a_dead_worker_left_half_done(jira, item):
-    ActionItem.objects.filter(pk=item.pk).update(export_state=ExportState.SENDING, export_claimed_at=timezone.now() - timedelta(minutes=11))
+    ActionItem.objects.filter(pk=item.pk).update(
+        export_state=ExportState.SENDING, export_claimed_at=timezone.now() - timedelta(minutes=11)
+    )
     assert follow_up.exports_due() == [item.pk]
     tasks.export_action_item_to_jira(item.pk)
     item.refresh_from_db()
     assert item.export_state == ExportState.EXPORTED
 
 
-def test_it_exports_all_of_a_postmortems_items(jira, eager_tasks, incident, alice, bob, raise_item, django_capture_on_commit_callbacks):
+def test_it_exports_all_of_a_postmortems_items(
+    jira, eager_tasks, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
+):
     postmortem = Postmortem.objects.create(incident=incident)
     first = raise_item(incident, bob, postmortem=postmortem)
     second = raise_item(incident, bob, postmortem=postmortem, title="Document the failover")
@@ -173,7 +190,10 @@ def test_it_exports_all_of_a_postmortems_items(jira, eager_tasks, incident, alic
         queued = item_actions.request_postmortem_jira_export(postmortem, actor=alice)
         tasks.send_to_jira_on_commit(*queued)
     assert [i.pk for i in queued] == [first.pk, second.pk]
-    assert sorted(ActionItem.objects.filter(postmortem=postmortem).values_list("jira_key", flat=True)) == ["OPS-7", "OPS-8"]
+    assert sorted(ActionItem.objects.filter(postmortem=postmortem).values_list("jira_key", flat=True)) == [
+        "OPS-7",
+        "OPS-8",
+    ]
     assert len(jira.requests) == 2
     with pytest.raises(actions.ActionConflict, match="already in Jira"):
         item_actions.request_postmortem_jira_export(postmortem, actor=alice)
@@ -196,7 +216,9 @@ def test_it_exports_by_api(jira, eager_tasks, api, item, django_capture_on_commi
     assert api.post(f"/api/v1/action-items/{item.pk}/jira").status_code == 409
 
 
-def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(
+    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+):
     from django.test import Client
 
     jira.then(400, {"errorMessages": ["Project OPS does not exist."], "errors": {}})
@@ -204,12 +226,18 @@ def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(jira, eager_ta
     client = Client()
     client.force_login(alice)
     html = client.get(item.get_absolute_url()).content.decode()
-    assert "Export failed after 1 attempt: Jira rejected the issue (HTTP 400). Jira said: Project OPS does not exist." in html
+    assert (
+        "Export failed after 1 attempt: Jira rejected the issue (HTTP 400). Jira said: Project OPS does not exist."
+        in html
+    )
     assert "Retry now" in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/action-items/{item.pk}/jira/")
     assert response.status_code == 302
-    assert f'<a href="{jira.url}/browse/OPS-7"><strong>OPS-7</strong></a>' in client.get(item.get_absolute_url()).content.decode()
+    assert (
+        f'<a href="{jira.url}/browse/OPS-7"><strong>OPS-7</strong></a>'
+        in client.get(item.get_absolute_url()).content.decode()
+    )
 
 
 def test_it_exports_a_postmortems_items_from_its_button(
@@ -222,13 +250,14 @@ def test_it_exports_a_postmortems_items_from_its_button(
     client = Client()
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/action-items/postmortem/{postmortem.pk}/jira/", {"next": f"/postmortems/{postmortem.pk}/"})
+        response = client.post(
+            f"/action-items/postmortem/{postmortem.pk}/jira/", {"next": f"/postmortems/{postmortem.pk}/"}
+        )
     assert response.status_code == 302 and response["Location"] == f"/postmortems/{postmortem.pk}/"
     item.refresh_from_db()
     assert item.jira_key == "OPS-7"
     response = client.post(f"/action-items/postmortem/{postmortem.pk}/jira/", follow=True)
     assert "Every action item of this postmortem is already in Jira" in response.content.decode()
-
 
 
 def test_it_sends_an_export_whose_task_was_lost(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):

@@ -25,7 +25,9 @@ def test_it_flags_a_new_incident_on_a_service_with_open_items(incident, alice, b
     assert note.body == f"This may be a recurrence of {incident.ref} (Checkout returns 500; 2 action items still open)."
 
 
-def test_it_does_not_flag_other_services_closed_items_or_later_incidents(incident, alice, bob, checkout, search, raise_item):
+def test_it_does_not_flag_other_services_closed_items_or_later_incidents(
+    incident, alice, bob, checkout, search, raise_item
+):
     item = raise_item(incident, bob)
     elsewhere = actions.declare_incident(actor=alice, title="Search is slow", severity="SEV3", services=[search])
     assert recurrence_for(elsewhere) == []
@@ -39,7 +41,9 @@ def test_it_does_not_flag_other_services_closed_items_or_later_incidents(inciden
 def test_it_counts_each_item_once_when_incidents_share_several_services(
     alice, bob, checkout, search, raise_item, django_assert_num_queries
 ):
-    first = actions.declare_incident(actor=alice, title="Checkout and search down", severity="SEV1", services=[checkout, search])
+    first = actions.declare_incident(
+        actor=alice, title="Checkout and search down", severity="SEV1", services=[checkout, search]
+    )
     raise_item(first, bob)
     second = actions.declare_incident(actor=alice, title="Search errors", severity="SEV2", services=[search])
     raise_item(second, bob, title="Tune the search cache")

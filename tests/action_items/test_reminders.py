@@ -84,7 +84,9 @@ def test_it_sends_one_weekly_digest_per_owner(incident, alice, bob, carol, raise
     # Each room hears about its own items: bob's two incidents and carol's one.
     bodies = sorted(reminders(reminder="digest").values_list("body", flat=True))
     assert len(bodies) == 3
-    assert any(b.startswith("Weekly digest for Bob Ortiz: 2 open action items from this incident, 1 overdue:") for b in bodies)
+    assert any(
+        b.startswith("Weekly digest for Bob Ortiz: 2 open action items from this incident, 1 overdue:") for b in bodies
+    )
     assert follow_up.send_weekly_digests(monday + timedelta(days=7)) == 2  # next week, again
 
 
@@ -110,7 +112,9 @@ def test_it_schedules_every_sweeper_under_a_task_name_celery_discovers(settings)
     from warroom.celery import app
 
     app.loader.import_default_modules()  # what a worker does at start: autodiscovery, no CELERY_IMPORTS
-    scheduled = {entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("action-items-")}
+    scheduled = {
+        entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("action-items-")
+    }
     assert scheduled == {
         "action_items.tasks.sweep_overdue_reminders",
         "action_items.tasks.sweep_weekly_digests",

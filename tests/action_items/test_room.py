@@ -22,11 +22,15 @@ def test_it_offers_every_person_entry_as_an_action_item(incident, bob):
     entry = actions.post_entry(incident, kind="finding", body="Add a pool saturation alert", actor=bob)
     html = signed_in(bob).get(incident.get_absolute_url()).content.decode()
     assert f'href="/action-items/new/?incident={incident.pk}&amp;entry={entry.pk}"' in html
-    assert f'?incident={incident.pk}&amp;entry={incident.entries.first().pk}"' not in html  # not on the system's declaration
+    assert (
+        f'?incident={incident.pk}&amp;entry={incident.entries.first().pk}"' not in html
+    )  # not on the system's declaration
 
 
 def test_it_prefills_the_form_from_the_entry(incident, bob):
-    entry = actions.post_entry(incident, kind="finding", body="**Add a pool saturation alert**\n\nwe were blind for 20 minutes", actor=bob)
+    entry = actions.post_entry(
+        incident, kind="finding", body="**Add a pool saturation alert**\n\nwe were blind for 20 minutes", actor=bob
+    )
     response = signed_in(bob).get(f"/action-items/new/?incident={incident.pk}&entry={entry.pk}", **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
@@ -60,7 +64,13 @@ def test_it_raises_the_item_and_answers_with_the_room_panel(incident, alice, bob
 
 
 def test_it_rerenders_the_form_with_smart_messages_and_422(incident, alice):
-    form = {"incident": incident.pk, "title": "Pool alert", "owner": "", "type": "detect", "description": "Pages on-call at 90% pool use."}
+    form = {
+        "incident": incident.pk,
+        "title": "Pool alert",
+        "owner": "",
+        "type": "detect",
+        "description": "Pages on-call at 90% pool use.",
+    }
     response = signed_in(alice).post("/action-items/new/", form, **HTMX)
     assert response.status_code == 422
     assert "Start the title with a verb" in response.content.decode()
@@ -132,7 +142,13 @@ def test_it_raises_an_item_from_the_postmortem_without_javascript(incident, alic
     from postmortems.models import Postmortem
 
     postmortem = Postmortem.objects.create(incident=incident)
-    form = {"incident": incident.pk, "postmortem": postmortem.pk, "owner": bob.pk, "next": f"/postmortems/{postmortem.pk}/", **GOOD}
+    form = {
+        "incident": incident.pk,
+        "postmortem": postmortem.pk,
+        "owner": bob.pk,
+        "next": f"/postmortems/{postmortem.pk}/",
+        **GOOD,
+    }
     response = signed_in(alice).post("/action-items/new/", form)
     assert response.status_code == 302 and response["Location"] == f"/postmortems/{postmortem.pk}/"
     item = ActionItem.objects.get()
@@ -159,7 +175,13 @@ def test_it_puts_the_form_in_the_postmortem_editor(incident, alice, bob, django_
     html = client.get(f"/incidents/{incident.pk}/postmortem/").content.decode()
     assert 'id="action-item-form"' in html and f'name="next" value="/incidents/{incident.pk}/postmortem/"' in html
     postmortem = Postmortem.objects.get(incident=incident)
-    form = {"incident": incident.pk, "postmortem": postmortem.pk, "owner": bob.pk, "next": f"/incidents/{incident.pk}/postmortem/", **GOOD}
+    form = {
+        "incident": incident.pk,
+        "postmortem": postmortem.pk,
+        "owner": bob.pk,
+        "next": f"/incidents/{incident.pk}/postmortem/",
+        **GOOD,
+    }
     response = client.post("/action-items/new/", form)
     assert response["Location"] == f"/incidents/{incident.pk}/postmortem/"
     assert GOOD["title"] in client.get(response["Location"]).content.decode()

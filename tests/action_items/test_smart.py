@@ -19,7 +19,11 @@ TODAY = timezone.localdate()
     "changes, field, message",
     [
         ({"title": ""}, "title", "Give the action item a title that says what to do"),
-        ({"title": "Alerting on checkout errors"}, "title", "Start the title with a verb that says what to do (it starts with “Alerting”)"),
+        (
+            {"title": "Alerting on checkout errors"},
+            "title",
+            "Start the title with a verb that says what to do (it starts with “Alerting”)",
+        ),
         ({"title": "The pool size"}, "title", "(it starts with “The”)"),
         ({"title": "x" * 201}, "title", "The title is 201 characters long; the limit is 200."),
         ({"description": ""}, "description", "Describe what done looks like"),
@@ -29,7 +33,11 @@ TODAY = timezone.localdate()
         ({"type": "fix"}, "type", "Choose a type: one of prevent, detect, mitigate, process (got “fix”)."),
         ({"priority": "P9"}, "priority", "Choose a priority: one of P1, P2, P3, P4"),
         ({"due_date": TODAY - timedelta(days=1)}, "due_date", "is in the past; choose today or a later day."),
-        ({"external_url": "javascript:alert(1)"}, "external_url", "The external link must start with http:// or https://."),
+        (
+            {"external_url": "javascript:alert(1)"},
+            "external_url",
+            "The external link must start with http:// or https://.",
+        ),
     ],
 )
 def test_it_refuses_items_that_are_not_smart_and_writes_nothing(incident, alice, bob, changes, field, message):
@@ -43,7 +51,14 @@ def test_it_refuses_items_that_are_not_smart_and_writes_nothing(incident, alice,
 
 
 @pytest.mark.parametrize(
-    "title", ["Add alert on 5xx", "re-enable the circuit breaker", "Auto-scale the checkout pool", "Rollback v2.3", "Document the failover"]
+    "title",
+    [
+        "Add alert on 5xx",
+        "re-enable the circuit breaker",
+        "Auto-scale the checkout pool",
+        "Rollback v2.3",
+        "Document the failover",
+    ],
 )
 def test_it_accepts_titles_that_start_with_a_verb(incident, bob, raise_item, title):
     assert raise_item(incident, bob, title=title).title == title
@@ -87,7 +102,9 @@ def test_it_needs_a_reason_to_close_as_wont_do(item, alice):
     assert item.status == "open"
     item_actions.update_action_item(item, actor=alice, status="wont_do", reason="The service is retired next month.")
     item.refresh_from_db()
-    assert item.status == "wont_do" and item.wont_do_reason == "The service is retired next month." and item.completed_at
+    assert (
+        item.status == "wont_do" and item.wont_do_reason == "The service is retired next month." and item.completed_at
+    )
     last = item.incident.entries.last()
     assert last.body.startswith(f"Alice Ng closed it as won't do on action item **{item.ref}**")
     assert last.body.endswith("Reason: The service is retired next month.")

@@ -114,7 +114,10 @@ def test_it_keeps_spreadsheet_formulas_out_of_the_csv(incident, alice, bob, rais
 def test_it_changes_status_inline_and_answers_with_the_row_and_counts(item, alice):
     page_url = "http://testserver/action-items/?owner=bob"
     response = signed_in(alice).post(
-        f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done", "reason": ""}, HTTP_HX_CURRENT_URL=page_url, **HTMX
+        f"/action-items/{item.pk}/change/",
+        {"from": "tracker", "status": "done", "reason": ""},
+        HTTP_HX_CURRENT_URL=page_url,
+        **HTMX,
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -129,7 +132,9 @@ def test_it_changes_status_inline_and_answers_with_the_row_and_counts(item, alic
 
 
 def test_it_keeps_the_row_with_the_error_when_wont_do_has_no_reason(item, alice):
-    response = signed_in(alice).post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "wont_do", "reason": ""}, **HTMX)
+    response = signed_in(alice).post(
+        f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "wont_do", "reason": ""}, **HTMX
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "a reason is required" in html
@@ -141,7 +146,9 @@ def test_it_keeps_the_row_with_the_error_when_wont_do_has_no_reason(item, alice)
 
 def test_it_returns_to_the_same_filter_after_an_inline_change_without_javascript(item, alice):
     back = "http://testserver/action-items/?owner=bob&status=all"
-    response = signed_in(alice).post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "in_progress"}, HTTP_REFERER=back)
+    response = signed_in(alice).post(
+        f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "in_progress"}, HTTP_REFERER=back
+    )
     assert response.status_code == 302 and response["Location"] == back
     response = signed_in(alice).post(
         f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done"}, HTTP_REFERER="https://evil.example/"
@@ -154,7 +161,13 @@ def test_it_changes_an_item_from_its_page_without_javascript(item, alice, carol)
     assert "Done when" in client.get(item.get_absolute_url()).content.decode()
     response = client.post(
         f"/action-items/{item.pk}/change/",
-        {"status": "in_progress", "owner": carol.pk, "due_date": item.due_date.isoformat(), "priority": "P3", "reason": ""},
+        {
+            "status": "in_progress",
+            "owner": carol.pk,
+            "due_date": item.due_date.isoformat(),
+            "priority": "P3",
+            "reason": "",
+        },
     )
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
     item.refresh_from_db()
@@ -166,11 +179,17 @@ def test_it_changes_an_item_from_its_page_without_javascript(item, alice, carol)
 def test_it_lets_observers_read_the_tracker_but_not_change_items(item, observer):
     client = signed_in(observer)
     assert refs(client.get("/action-items/")) == [item.ref]
-    assert client.post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done"}, **HTMX).status_code == 403
+    assert (
+        client.post(f"/action-items/{item.pk}/change/", {"from": "tracker", "status": "done"}, **HTMX).status_code
+        == 403
+    )
 
 
 def test_it_lists_by_api_with_the_same_filters(board, api):
-    assert [i["ref"] for i in api.get("/api/v1/action-items", owner="bob").json()["items"]] == [board["bob_late"], board["bob_detect"]]
+    assert [i["ref"] for i in api.get("/api/v1/action-items", owner="bob").json()["items"]] == [
+        board["bob_late"],
+        board["bob_detect"],
+    ]
     assert [i["ref"] for i in api.get("/api/v1/action-items", overdue="true").json()["items"]] == [board["bob_late"]]
     assert api.get("/api/v1/action-items", status="open").json()["count"] == 3
     assert api.get("/api/v1/action-items").json()["count"] == 5  # the API lists every state unless asked
@@ -185,7 +204,8 @@ def test_it_lists_by_api_with_the_same_filters(board, api):
 def five_thousand(alice, bob, carol, checkout):
     owners = [alice, bob, carol]
     incidents = [
-        actions.declare_incident(actor=alice, title=f"Checkout outage {n}", severity="SEV2", services=[checkout]) for n in range(10)
+        actions.declare_incident(actor=alice, title=f"Checkout outage {n}", severity="SEV2", services=[checkout])
+        for n in range(10)
     ]
     # Bulk rows are test data only; every real item goes through action_items.actions.
     ActionItem.objects.bulk_create(
@@ -210,7 +230,8 @@ def five_thousand(alice, bob, carol, checkout):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?status=all", "?owner=bob&sort=priority", "?service=checkout&overdue=1", "?group=owner&status=all&page=3"]
+    "query",
+    ["", "?status=all", "?owner=bob&sort=priority", "?service=checkout&overdue=1", "?group=owner&status=all&page=3"],
 )
 def test_it_answers_in_constant_queries_with_5000_items(five_thousand, alice, query, django_assert_max_num_queries):
     client = signed_in(alice)

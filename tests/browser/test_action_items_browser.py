@@ -27,13 +27,24 @@ def test_it_promotes_an_entry_and_closes_the_item_from_the_tracker(live_app, new
     page.get_by_text("raised: Add a connection pool saturation alert").wait_for()
     item = ActionItem.objects.get()
     assert item.source_entry_id == entry.pk and item.owner == alice
-    page.locator(f"#timeline [data-entry-id] >> text=raised action item {item.ref}").wait_for()  # the poster sees its entry at once
+    page.locator(
+        f"#timeline [data-entry-id] >> text=raised action item {item.ref}"
+    ).wait_for()  # the poster sees its entry at once
     panel = page.locator("#room-action-items")
     assert "Add a connection pool saturation alert" in panel.inner_text()
     screenshot(page, "action-item-room-panel")
 
     page.get_by_role("link", name="Action items", exact=True).click()
-    assert page.locator("#item-counts").inner_text().split() == ["1", "open", "0", "overdue", "0", "done", "this", "month"]
+    assert page.locator("#item-counts").inner_text().split() == [
+        "1",
+        "open",
+        "0",
+        "overdue",
+        "0",
+        "done",
+        "this",
+        "month",
+    ]
     row = page.locator(f"#item-row-{item.pk}")
     row.get_by_label(f"Status of {item.ref}").select_option("wont_do")
     row.get_by_role("button", name="Save").click()
@@ -71,7 +82,9 @@ def test_it_warns_of_a_recurrence_in_the_room_in_dark_mode(live_app, new_page, i
     login(page, live_app.url, "alice", "pw-alice-123")
     page.goto(f"{live_app.url}{again.get_absolute_url()}")
     banner = page.get_by_role("note")
-    assert banner.inner_text().startswith(f"This may be a recurrence of {incident.ref} (Checkout returns 500); 1 action item still open")
+    assert banner.inner_text().startswith(
+        f"This may be a recurrence of {incident.ref} (Checkout returns 500); 1 action item still open"
+    )
     screenshot(page, "action-item-recurrence-dark")
     page.goto(f"{live_app.url}/action-items/?status=all")
     assert page.locator("#item-counts").inner_text().split()[:2] == ["1", "open"]

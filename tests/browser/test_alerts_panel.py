@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def post(url: str, body: dict) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status
 

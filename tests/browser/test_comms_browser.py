@@ -44,7 +44,11 @@ def test_it_drafts_an_external_update_with_the_template_wording(live_app, new_pa
     composer = page.locator("#update-composer")
     assert not composer.get_by_label("Headline").is_visible()
     composer.get_by_label("External (status page)").check()
-    assert composer.get_by_label("Current status").input_value().startswith("We are investigating reports of problems with Checkout.")
+    assert (
+        composer.get_by_label("Current status")
+        .input_value()
+        .startswith("We are investigating reports of problems with Checkout.")
+    )
     composer.get_by_label("Public state").select_option("identified")
     assert composer.get_by_label("Current status").input_value().startswith("We have identified the cause")
     composer.get_by_role("button", name="Submit external draft").click()
@@ -67,7 +71,9 @@ def test_it_turns_the_countdown_red_when_the_promise_passes(live_app, new_page, 
     page.goto(f"{live_app.url}/incidents/{incident.pk}/")
     assert page.locator("#comms-panel .due-in").inner_text() == "in 1 min"
     assert "overdue" not in page.locator("#comms-panel").get_attribute("class")
-    page.locator("#comms-panel.overdue .next-update.is-overdue").wait_for(timeout=30_000)  # the page's own clock, no reload
+    page.locator("#comms-panel.overdue .next-update.is-overdue").wait_for(
+        timeout=30_000
+    )  # the page's own clock, no reload
     assert page.locator("#comms-panel .due-in").inner_text().startswith("overdue by 0 min")
 
 
@@ -76,7 +82,13 @@ def test_it_prints_the_executive_summary_without_the_site_chrome(live_app, new_p
     from incidents.comms import actions as comms
 
     actions.post_entry(incident, kind="decision", body="Roll back checkout to v41.", actor=alice)
-    comms.post_update(incident, actor=alice, audience="internal", status="Rollback in progress; errors falling.", next_steps="Confirm recovery.")
+    comms.post_update(
+        incident,
+        actor=alice,
+        audience="internal",
+        status="Rollback in progress; errors falling.",
+        next_steps="Confirm recovery.",
+    )
     page = new_page()
     login(page, live_app.url, "alice", "pw-alice-123")
     page.goto(f"{live_app.url}/incidents/{incident.pk}/summary/")

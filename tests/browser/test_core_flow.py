@@ -61,7 +61,10 @@ def test_it_declares_assigns_and_posts(new_page, live_app, alice, bob, checkout)
 
     incident.refresh_from_db()
     assert incident.holders()[Role.TECH_LEAD].user == bob
-    assert incident.entries.filter(kind="finding").get().body == "DB connection pool exhausted on checkout-db-1\nsince the 21:02 deploy"
+    assert (
+        incident.entries.filter(kind="finding").get().body
+        == "DB connection pool exhausted on checkout-db-1\nsince the 21:02 deploy"
+    )
     assert incident.mitigated_at is not None
 
     page.goto(f"{live_app.url}/incidents/")

@@ -53,7 +53,9 @@ def test_it_shows_entries_live_and_catches_up_after_a_network_drop(live_app, new
         expect(b.locator("#timeline .entry-body", has_text=text)).to_have_count(1)
     texts = timeline_texts(b)
     assert [t for t in texts if t in missed] == missed  # once each, in order
-    ids = [int(i) for i in b.locator("#timeline [data-entry-id]").evaluate_all("els => els.map(e => e.dataset.entryId)")]
+    ids = [
+        int(i) for i in b.locator("#timeline [data-entry-id]").evaluate_all("els => els.map(e => e.dataset.entryId)")
+    ]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
     assert texts == timeline_texts(a)  # both rooms show the same record
     expect(a.locator('#presence-list [data-user="bob"]')).to_have_count(1)

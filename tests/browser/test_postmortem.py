@@ -73,7 +73,9 @@ def test_it_shows_both_texts_when_two_people_edit_at_once(live_app, new_page, sc
     expect(conflict).to_contain_text("Your save was based on version 1, but Alice Ng saved version 2.")
     expect(conflict.get_by_label("Your text")).to_have_value("Bob's version of the summary.")
     expect(conflict.get_by_label("Current text")).to_have_value("Alice's version of the summary.")
-    expect(bob_page.locator("#pm-preview")).to_contain_text("Bob's version of the summary.")  # the preview follows the editor
+    expect(bob_page.locator("#pm-preview")).to_contain_text(
+        "Bob's version of the summary."
+    )  # the preview follows the editor
     screenshot(bob_page, "postmortem-conflict")
 
     bob_page.get_by_role("button", name="Save mine over version 2").click()

@@ -16,10 +16,18 @@ pytestmark = pytest.mark.browser
 
 def test_it_restores_service_from_the_room(new_page, live_app, alice, checkout):
     started = timezone.now() - timedelta(hours=2)
-    incident = actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout], started_at=started)
-    actions.record_deploy(service=checkout, version="v2.4.0", deployed_by="ci-bot", deployed_at=started - timedelta(hours=5))
+    incident = actions.declare_incident(
+        actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout], started_at=started
+    )
+    actions.record_deploy(
+        service=checkout, version="v2.4.0", deployed_by="ci-bot", deployed_at=started - timedelta(hours=5)
+    )
     culprit = actions.record_deploy(
-        service=checkout, version="v2.4.1", deployed_by="ci-bot", url="https://ci.example/run/7", deployed_at=started - timedelta(minutes=8)
+        service=checkout,
+        version="v2.4.1",
+        deployed_by="ci-bot",
+        url="https://ci.example/run/7",
+        deployed_at=started - timedelta(minutes=8),
     )
     page = new_page()
     login(page, live_app.url, "alice", "pw-alice-123")
@@ -61,7 +69,9 @@ def test_it_restores_service_from_the_room(new_page, live_app, alice, checkout):
     page.locator("#room-header").get_by_role("button", name="Mitigated").click()
     headline = page.locator("#room-header .clock.headline dd")
     expect(headline).to_have_text(re.compile(r"^2h 0\dm$"))
-    expect(page.locator("#lifecycle")).to_contain_text(re.compile(r"Mitigated\s*\d{4}-\d\d-\d\d \d\d:\d\d UTC \+2h 0\dm"))
+    expect(page.locator("#lifecycle")).to_contain_text(
+        re.compile(r"Mitigated\s*\d{4}-\d\d-\d\d \d\d:\d\d UTC \+2h 0\dm")
+    )
     expect(page.locator("#recovery-panel")).to_have_class(re.compile(r"\bmitigated\b"))
     screenshot(page, "restore-mitigated")
     screenshot_dark = new_page(color_scheme="dark")

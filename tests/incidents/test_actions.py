@@ -14,7 +14,9 @@ from incidents.models import EntryKind, Incident, Role, RoleAssignment, Status, 
 
 
 def test_it_declares_with_the_declarer_as_commander(alice, checkout):
-    incident = actions.declare_incident(actor=alice, title="Checkout down", severity="SEV1", services=[checkout], summary="Card *payments* fail")
+    incident = actions.declare_incident(
+        actor=alice, title="Checkout down", severity="SEV1", services=[checkout], summary="Card *payments* fail"
+    )
     assert incident.ref == f"INC-{incident.pk}"
     assert incident.status == Status.INVESTIGATING
     assert incident.commander == alice
@@ -22,7 +24,10 @@ def test_it_declares_with_the_declarer_as_commander(alice, checkout):
     assert incident.summary_html == "<p>Card <em>payments</em> fail</p>"
     entry = incident.entries.get()
     assert entry.kind == EntryKind.DECLARED
-    assert entry.body == "Alice Ng declared a **SEV1** incident: Checkout down. Affected services: Checkout. Alice Ng is Incident Commander."
+    assert (
+        entry.body
+        == "Alice Ng declared a **SEV1** incident: Checkout down. Affected services: Checkout. Alice Ng is Incident Commander."
+    )
 
 
 def test_it_names_another_commander_when_asked(alice, bob):
@@ -45,7 +50,10 @@ def test_it_keeps_a_start_time_before_the_declaration(alice):
         ({"title": "   ", "severity": "SEV2"}, "Title cannot be empty."),
         ({"title": "x" * 201, "severity": "SEV2"}, "Title is 201 characters long; the limit is 200."),
         ({"title": "ok", "severity": "SEV9"}, "Unknown severity “SEV9”. Choose one of: SEV1, SEV2, SEV3, SEV4, SEV5."),
-        ({"title": "ok", "severity": "SEV2", "started_at": timezone.now() + timedelta(hours=1)}, "The start time is in the future."),
+        (
+            {"title": "ok", "severity": "SEV2", "started_at": timezone.now() + timedelta(hours=1)},
+            "The start time is in the future.",
+        ),
     ],
 )
 def test_it_refuses_bad_declarations_and_writes_nothing(alice, kwargs, message):
@@ -107,11 +115,14 @@ def test_it_posts_entries_of_each_kind(incident, bob):
         assert entry.kind == kind and entry.actor == bob and entry.html == f"<p>a {kind}</p>"
 
 
-@pytest.mark.parametrize("kind, body, message", [
-    ("note", "", "The entry cannot be empty."),
-    ("note", "x" * 20_001, "The entry is 20001 characters long; the limit is 20000."),
-    ("status", "sneaky", "Unknown entry kind “status”."),
-])
+@pytest.mark.parametrize(
+    "kind, body, message",
+    [
+        ("note", "", "The entry cannot be empty."),
+        ("note", "x" * 20_001, "The entry is 20001 characters long; the limit is 20000."),
+        ("status", "sneaky", "Unknown entry kind “status”."),
+    ],
+)
 def test_it_refuses_bad_entries(incident, bob, kind, body, message):
     with pytest.raises(actions.ActionError, match=message):
         actions.post_entry(incident, kind=kind, body=body, actor=bob)
@@ -196,8 +207,17 @@ def test_it_broadcasts_only_after_commit(incident, bob, django_capture_on_commit
 
 
 def test_it_records_a_deploy_in_open_incidents_of_the_service(incident, checkout):
-    deploy = actions.record_deploy(service=checkout, version="v2.4.1", deployed_by="ci-bot", url="https://ci.example/run/7", external_id="run-7", source="github")
+    deploy = actions.record_deploy(
+        service=checkout,
+        version="v2.4.1",
+        deployed_by="ci-bot",
+        url="https://ci.example/run/7",
+        external_id="run-7",
+        source="github",
+    )
     again = actions.record_deploy(service=checkout, version="v2.4.1", external_id="run-7", source="github")
     assert again.pk == deploy.pk
     entries = incident.entries.filter(kind=EntryKind.DEPLOY)
-    assert [e.body for e in entries] == ["Deploy: **Checkout** `v2.4.1` to production by ci-bot ([details](https://ci.example/run/7))."]
+    assert [e.body for e in entries] == [
+        "Deploy: **Checkout** `v2.4.1` to production by ci-bot ([details](https://ci.example/run/7))."
+    ]

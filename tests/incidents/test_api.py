@@ -33,7 +33,16 @@ def test_it_stores_only_the_token_hash(alice, capsys):
 
 
 def test_it_declares_an_incident(api, alice, bob, checkout):
-    response = api.post("/api/v1/incidents", {"title": "Checkout down", "severity": "SEV1", "summary": "cards fail", "services": ["checkout"], "commander": "bob"})
+    response = api.post(
+        "/api/v1/incidents",
+        {
+            "title": "Checkout down",
+            "severity": "SEV1",
+            "summary": "cards fail",
+            "services": ["checkout"],
+            "commander": "bob",
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["ref"] == f"INC-{body['id']}"
@@ -101,7 +110,11 @@ def test_it_posts_and_reads_the_timeline_oldest_first(api, incident):
     first = api.post(f"/api/v1/incidents/{incident.pk}/timeline", {"kind": "finding", "body": "p99 latency **4s**"})
     assert first.status_code == 201
     entry = first.json()
-    assert entry["kind"] == "finding" and entry["actor"] == "alice" and entry["html"] == "<p>p99 latency <strong>4s</strong></p>"
+    assert (
+        entry["kind"] == "finding"
+        and entry["actor"] == "alice"
+        and entry["html"] == "<p>p99 latency <strong>4s</strong></p>"
+    )
     api.post(f"/api/v1/incidents/{incident.pk}/timeline", {"kind": "note", "body": "second"})
     items = api.get(f"/api/v1/incidents/{incident.pk}/timeline").json()["items"]
     assert [i["kind"] for i in items] == ["declared", "finding", "note"]
@@ -109,7 +122,9 @@ def test_it_posts_and_reads_the_timeline_oldest_first(api, incident):
     assert [i["body"] for i in later] == ["second"]
 
 
-@pytest.mark.parametrize("payload", [{"kind": "note", "body": ""}, {"kind": "status", "body": "x"}, {"body": "x" * 20_001}, {"kind": "note"}])
+@pytest.mark.parametrize(
+    "payload", [{"kind": "note", "body": ""}, {"kind": "status", "body": "x"}, {"body": "x" * 20_001}, {"kind": "note"}]
+)
 def test_it_rejects_bad_entries(api, incident, payload):
     response = api.post(f"/api/v1/incidents/{incident.pk}/timeline", payload)
     assert response.status_code == 400 and response.json()["error"]
@@ -158,6 +173,12 @@ def test_it_forbids_observers_from_writing(api_as, observer, incident):
 def test_it_publishes_an_openapi_schema(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    for path in ["/api/v1/incidents", "/api/v1/incidents/{incident_id}", "/api/v1/incidents/{incident_id}/timeline",
-                 "/api/v1/incidents/{incident_id}/roles", "/api/v1/incidents/{incident_id}/status", "/api/v1/incidents/{incident_id}/severity"]:
+    for path in [
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
+        "/api/v1/incidents/{incident_id}/timeline",
+        "/api/v1/incidents/{incident_id}/roles",
+        "/api/v1/incidents/{incident_id}/status",
+        "/api/v1/incidents/{incident_id}/severity",
+    ]:
         assert path in schema["paths"], path

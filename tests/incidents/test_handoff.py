@@ -71,10 +71,17 @@ def test_it_posts_a_briefing_written_from_the_record(incident, alice, bob, carol
 def test_it_adds_the_last_and_next_update_to_the_briefing_when_there_are_some(incident, alice, bob):
     with transaction.atomic():
         actions.record(
-            incident, kind=EntryKind.UPDATE, body="Alice posted an internal update.\n\n> rolled back", metadata={"state": "published"}
+            incident,
+            kind=EntryKind.UPDATE,
+            body="Alice posted an internal update.\n\n> rolled back",
+            metadata={"state": "published"},
         )
-        actions.record(incident, kind=EntryKind.UPDATE, body="Alice drafted an external update.", metadata={"state": "draft"})
-    incident.next_update_due_at = timezone.now().replace(hour=22, minute=30)  # the status-update feature adds this column
+        actions.record(
+            incident, kind=EntryKind.UPDATE, body="Alice drafted an external update.", metadata={"state": "draft"}
+        )
+    incident.next_update_due_at = timezone.now().replace(
+        hour=22, minute=30
+    )  # the status-update feature adds this column
     lines = handoff.briefing(incident, new_commander=bob, previous=alice).splitlines()
     assert lines[-2].startswith("- Last update: ") and lines[-2].endswith(" UTC: Alice posted an internal update.")
     assert lines[-1] == "- Next update due: 22:30 UTC"
@@ -117,4 +124,8 @@ def test_it_suggests_a_rotation_after_four_hours_once(incident, alice, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_restore_reminders() == 1
     assert sweep_restore_reminders() == 0, "one reminder per stint, however often the sweeper runs"
-    assert incident.entries.filter(kind=EntryKind.REMINDER).get().body.startswith("Alice Ng has been Incident Commander for 4 hours.")
+    assert (
+        incident.entries.filter(kind=EntryKind.REMINDER)
+        .get()
+        .body.startswith("Alice Ng has been Incident Commander for 4 hours.")
+    )

@@ -18,13 +18,20 @@ def test_it_declares_an_incident_from_a_critical_firing_group(make_endpoint, sen
     delivery = sender.deliver(path, payload("alertmanager-firing"))
     assert delivery.status == DeliveryStatus.PROCESSED
     incident = Incident.objects.get()
-    assert (incident.title, incident.severity, incident.status) == ("Checkout 5xx above 5%", "SEV2", Status.INVESTIGATING)
+    assert (incident.title, incident.severity, incident.status) == (
+        "Checkout 5xx above 5%",
+        "SEV2",
+        Status.INVESTIGATING,
+    )
     assert list(incident.services.all()) == [checkout]
     assert incident.commander == alice
     assert incident.started_at.isoformat().startswith("2026-11-23T21:00:03")
     group = AlertGroup.objects.get()
     assert group.incident == incident and group.group_key == payload("alertmanager-firing")["groupKey"]
-    assert sorted(group.alerts.values_list("fingerprint", "status")) == [("9aea965f6845eb36", "firing"), ("d72d4e1e4ed52c15", "firing")]
+    assert sorted(group.alerts.values_list("fingerprint", "status")) == [
+        ("9aea965f6845eb36", "firing"),
+        ("d72d4e1e4ed52c15", "firing"),
+    ]
     declared, arrival = incident.entries.order_by("pk")
     assert declared.kind == EntryKind.DECLARED
     assert arrival.kind == EntryKind.ALERT
@@ -50,7 +57,10 @@ def test_it_posts_a_partial_resolution_and_keeps_the_rest_firing(make_endpoint, 
     last = incident.entries.order_by("pk").last()
     assert last.body.startswith("1 alert resolved at the source")
     assert "checkout\\-1:8080" in last.body
-    assert dict(Alert.objects.values_list("fingerprint", "status")) == {"9aea965f6845eb36": "resolved", "d72d4e1e4ed52c15": "firing"}
+    assert dict(Alert.objects.values_list("fingerprint", "status")) == {
+        "9aea965f6845eb36": "resolved",
+        "d72d4e1e4ed52c15": "firing",
+    }
     assert not incident.entries.filter(metadata__all_resolved=True).exists()
 
 
@@ -95,7 +105,9 @@ def test_it_attaches_new_alerts_of_a_group_to_its_incident(make_endpoint, sender
     sender.deliver(path, payload("alertmanager-firing"))
     more = payload("alertmanager-firing")
     third = copy.deepcopy(more["alerts"][0])
-    third.update(fingerprint="0f0f0f0f0f0f0f0f", labels={**third["labels"], "instance": "checkout-3:8080", "service": "unknown"})
+    third.update(
+        fingerprint="0f0f0f0f0f0f0f0f", labels={**third["labels"], "instance": "checkout-3:8080", "service": "unknown"}
+    )
     more["alerts"].append(third)
     sender.deliver(path, more)
     assert Incident.objects.count() == 1

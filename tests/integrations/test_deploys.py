@@ -28,8 +28,16 @@ GITLAB = {"X-Gitlab-Event": "Deployment Hook"}
                 "https://github.com/acme/checkout/actions/runs/4711",
             ),
         ),
-        ("gitlab-deployment", GITLAB, ("gitlab", "deployment:15", "279484c0", "carol", "https://gitlab.example/acme/checkout/-/jobs/796")),
-        ("jenkins-notification", {}, ("jenkins", "checkout#318", "v2.14.2", "", "https://jenkins.example/job/checkout/318/")),
+        (
+            "gitlab-deployment",
+            GITLAB,
+            ("gitlab", "deployment:15", "279484c0", "carol", "https://gitlab.example/acme/checkout/-/jobs/796"),
+        ),
+        (
+            "jenkins-notification",
+            {},
+            ("jenkins", "checkout#318", "v2.14.2", "", "https://jenkins.example/job/checkout/318/"),
+        ),
         ("generic-deploy", {}, ("generic", "run-4711", "v2.14.3", "ci-bot", "https://ci.example/run/4711")),
     ],
 )
@@ -91,7 +99,12 @@ def test_it_checks_githubs_signature_and_gitlabs_token(make_endpoint, sender, ch
     body = json.dumps(payload("github-deployment-status")).encode()
     good = {**GITHUB, "X-Hub-Signature-256": "sha256=" + sign("ci-secret", body)}
     assert sender.post(path, raw=body, headers=good).status_code == 202
-    assert sender.post(path, raw=body, headers={**GITHUB, "X-Hub-Signature-256": "sha256=" + sign("nope", body)}).status_code == 401
+    assert (
+        sender.post(
+            path, raw=body, headers={**GITHUB, "X-Hub-Signature-256": "sha256=" + sign("nope", body)}
+        ).status_code
+        == 401
+    )
     gitlab = json.dumps(payload("gitlab-deployment"))
     assert sender.post(path, raw=gitlab, headers={**GITLAB, "X-Gitlab-Token": "ci-secret"}).status_code == 202
     assert sender.post(path, raw=gitlab, headers={**GITLAB, "X-Gitlab-Token": "guess"}).status_code == 401

@@ -83,7 +83,9 @@ def test_it_ignores_rules_of_other_endpoints(make_endpoint, sender):
     assert Incident.objects.count() == 1
 
 
-@pytest.mark.parametrize(("severity", "declared"), [("critical", "SEV2"), ("warning", "SEV3"), ("info", None), ("", None)])
+@pytest.mark.parametrize(
+    ("severity", "declared"), [("critical", "SEV2"), ("warning", "SEV3"), ("info", None), ("", None)]
+)
 def test_it_maps_the_severity_label_by_default(make_endpoint, sender, severity, declared):
     _, path = make_endpoint("alertmanager")
     body = payload("alertmanager-firing")

@@ -14,7 +14,11 @@ def test_it_declares_sev3_from_a_grafana_warning_and_links_the_panel(make_endpoi
     _, path = make_endpoint("grafana")
     sender.deliver(path, payload("grafana-firing"))
     incident = Incident.objects.get()
-    assert (incident.title, incident.severity, list(incident.services.all())) == ("Checkout p99 above 2s", "SEV3", [checkout])
+    assert (incident.title, incident.severity, list(incident.services.all())) == (
+        "Checkout p99 above 2s",
+        "SEV3",
+        [checkout],
+    )
     alert = Alert.objects.get()
     assert alert.source_url == "https://grafana.example/d/checkout?orgId=1&viewPanel=4"
     assert alert.fingerprint == "57c6d9296de2ad39"
@@ -41,7 +45,11 @@ def test_it_keys_sentry_issues_by_issue_id(make_endpoint, sender, checkout):
     sender.deliver(path, renamed, headers=headers)  # same issue id, new text: still one alert
     assert AlertGroup.objects.get().group_key == "sentry-issue:1170820242"
     alert = Alert.objects.get()
-    assert (alert.fingerprint, alert.labels["severity"], alert.labels["project"]) == ("1170820242", "critical", "checkout")
+    assert (alert.fingerprint, alert.labels["severity"], alert.labels["project"]) == (
+        "1170820242",
+        "critical",
+        "checkout",
+    )
     incident = Incident.objects.get()
     assert (incident.severity, incident.title) == ("SEV2", "PaymentGatewayTimeout: upstream timed out after 30s")
     sender.deliver(path, payload("sentry-issue-resolved"), headers=headers)
@@ -64,7 +72,11 @@ def test_it_keys_datadog_by_alert_cycle_key(make_endpoint, sender, checkout):
     renotify["alert_transition"] = "Renotify"
     sender.deliver(path, renotify)
     alert = Alert.objects.get()
-    assert (alert.cycle, alert.labels["service"], alert.labels["host"]) == ("7296593720125498425", "checkout", "checkout-web-3")
+    assert (alert.cycle, alert.labels["service"], alert.labels["host"]) == (
+        "7296593720125498425",
+        "checkout",
+        "checkout-web-3",
+    )
     incident = Incident.objects.get()
     assert incident.severity == "SEV2" and list(incident.services.all()) == [checkout]
     assert incident.entries.filter(kind=EntryKind.ALERT).count() == 1
@@ -82,7 +94,10 @@ def test_it_reads_the_generic_shape_and_resolves_without_a_start_time(make_endpo
     incident = Incident.objects.get()
     assert (incident.title, incident.severity) == ("Disk 95% full on db-1", "SEV2")
     alert = Alert.objects.get()
-    assert alert.annotations == {"runbook_url": "https://runbooks.example/disk-full", "description": "/var/lib/postgresql at 95%"}
+    assert alert.annotations == {
+        "runbook_url": "https://runbooks.example/disk-full",
+        "description": "/var/lib/postgresql at 95%",
+    }
     sender.deliver(path, payload("generic-resolved"))
     assert Alert.objects.get().status == "resolved"
     assert Alert.objects.count() == 1

@@ -71,11 +71,15 @@ def _run_queued():
         deliver_slack.apply(args=[delivery.pk])
 
 
-def test_it_sends_declare_update_reminder_and_resolve_messages(alice, checkout, fake_slack, settings, django_capture_on_commit_callbacks):
+def test_it_sends_declare_update_reminder_and_resolve_messages(
+    alice, checkout, fake_slack, settings, django_capture_on_commit_callbacks
+):
     server = fake_slack()
     settings.SITE_URL = "https://warroom.example"
     with django_capture_on_commit_callbacks(execute=False):
-        incident = actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout])
+        incident = actions.declare_incident(
+            actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout]
+        )
         comms.post_update(incident, actor=alice, audience="internal", status="Investigating card errors.")
         Incident.objects.filter(pk=incident.pk).update(next_update_due_at=incident.declared_at - timedelta(minutes=1))
         tasks.sweep_update_reminders()
@@ -83,7 +87,9 @@ def test_it_sends_declare_update_reminder_and_resolve_messages(alice, checkout, 
     _run_queued()
     texts = [m["text"] for m in server.received]
     assert len(texts) == 4
-    assert all(f"<https://warroom.example/incidents/{incident.pk}/|INC-{incident.pk} Checkout returns 500>" in t for t in texts), texts
+    assert all(
+        f"<https://warroom.example/incidents/{incident.pk}/|INC-{incident.pk} Checkout returns 500>" in t for t in texts
+    ), texts
     assert "Incident declared" in texts[0]
     assert "Internal update:\n*Current status:* Investigating card errors." in texts[1].replace("**", "*")
     assert "Status update overdue" in texts[2]
@@ -91,7 +97,9 @@ def test_it_sends_declare_update_reminder_and_resolve_messages(alice, checkout, 
     assert set(SlackDelivery.objects.values_list("state", flat=True)) == {"sent"}
 
 
-def test_it_retries_with_back_off_until_slack_takes_the_message(incident, fake_slack, django_capture_on_commit_callbacks):
+def test_it_retries_with_back_off_until_slack_takes_the_message(
+    incident, fake_slack, django_capture_on_commit_callbacks
+):
     server = fake_slack(fail_first=2)
     with django_capture_on_commit_callbacks(execute=False):
         [delivery] = slack.create_deliveries(incident, "update", "Still investigating.")
@@ -113,7 +121,9 @@ def test_it_tells_the_room_once_when_slack_keeps_failing(incident, fake_slack, d
     assert len(server.received) == 6  # the first try and five retries
     assert (delivery.state, delivery.attempts) == ("failed", 6)
     [failure] = incident.entries.filter(kind=EntryKind.SYSTEM, metadata__delivery_failed="slack")
-    assert failure.body.startswith("Slack did not accept the reminder message after 6 attempts (HTTP 500 Internal Server Error).")
+    assert failure.body.startswith(
+        "Slack did not accept the reminder message after 6 attempts (HTTP 500 Internal Server Error)."
+    )
 
 
 def test_it_never_posts_a_sent_message_twice(incident, fake_slack, django_capture_on_commit_callbacks):
@@ -125,7 +135,9 @@ def test_it_never_posts_a_sent_message_twice(incident, fake_slack, django_captur
     assert len(server.received) == 1
 
 
-def test_it_reports_an_unreachable_webhook_without_blocking_the_action(alice, settings, django_capture_on_commit_callbacks):
+def test_it_reports_an_unreachable_webhook_without_blocking_the_action(
+    alice, settings, django_capture_on_commit_callbacks
+):
     settings.SLACK_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
     with django_capture_on_commit_callbacks(execute=False):
         incident = actions.declare_incident(actor=alice, title="Search is slow", severity="SEV3")

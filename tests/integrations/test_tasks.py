@@ -48,11 +48,18 @@ def test_it_processes_deliveries_whose_task_was_lost(make_endpoint, sender, chec
 def test_it_creates_an_endpoint_and_prints_a_working_url(db, alice, checkout, sender, settings):
     settings.SITE_URL = "https://warroom.example"
     out = io.StringIO()
-    call_command("create_endpoint", "alertmanager", "prod-alerts", "--commander", "alice", "--service", "checkout", stdout=out)
+    call_command(
+        "create_endpoint", "alertmanager", "prod-alerts", "--commander", "alice", "--service", "checkout", stdout=out
+    )
     url = out.getvalue().strip()
     assert url.startswith("https://warroom.example/hooks/alertmanager/wh_")
     endpoint = Endpoint.objects.get()
-    assert (endpoint.kind, endpoint.name, endpoint.commander, endpoint.service) == ("alertmanager", "prod-alerts", alice, checkout)
+    assert (endpoint.kind, endpoint.name, endpoint.commander, endpoint.service) == (
+        "alertmanager",
+        "prod-alerts",
+        alice,
+        checkout,
+    )
     response = sender.post(url.removeprefix("https://warroom.example"), payload("alertmanager-firing"))
     assert response.status_code == 202
 

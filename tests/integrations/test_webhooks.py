@@ -70,8 +70,16 @@ def test_it_answers_400_to_json_that_is_not_an_object(make_endpoint, sender):
     [
         ("alertmanager", {"alerts": []}, "groupKey is missing"),
         ("alertmanager", {"groupKey": "g", "alerts": [{"status": "firing"}]}, "alerts[0].fingerprint is missing"),
-        ("alertmanager", {"groupKey": "g", "alerts": [{"status": "burning", "fingerprint": "f"}]}, "must be firing or resolved"),
-        ("alertmanager", {"groupKey": "g", "alerts": [{"status": "firing", "fingerprint": "f", "startsAt": "yesterday"}]}, "not a time"),
+        (
+            "alertmanager",
+            {"groupKey": "g", "alerts": [{"status": "burning", "fingerprint": "f"}]},
+            "must be firing or resolved",
+        ),
+        (
+            "alertmanager",
+            {"groupKey": "g", "alerts": [{"status": "firing", "fingerprint": "f", "startsAt": "yesterday"}]},
+            "not a time",
+        ),
         ("grafana", {"groupKey": "g", "alerts": "many"}, "alerts must be a non-empty list"),
         ("sentry", {"action": "created", "data": {}}, "data must hold an issue"),
         ("datadog", {"alert_transition": "Triggered"}, "alert_cycle_key is missing"),
@@ -128,7 +136,12 @@ def test_it_accepts_a_correct_hmac_signature(make_endpoint, sender, kind, header
 def test_it_answers_401_to_a_wrong_or_missing_signature(make_endpoint, sender, kind, header, sample, signature):
     _, path = make_endpoint(kind, signing_secret="s3cret")
     body = json.dumps(payload(sample)).encode()
-    value = {"wrong": "0" * 64, None: None, "other-secret": sign("other", body), "tampered": sign("s3cret", body + b" ")}[signature]
+    value = {
+        "wrong": "0" * 64,
+        None: None,
+        "other-secret": sign("other", body),
+        "tampered": sign("s3cret", body + b" "),
+    }[signature]
     response = sender.post(path, raw=body, headers={header: value} if value else {})
     assert response.status_code == 401
     assert response.json() == {"error": "The signature does not match this endpoint's signing secret."}

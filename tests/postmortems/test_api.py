@@ -14,8 +14,14 @@ def test_it_reads_the_document_with_findings(api, postmortem, alice):
     body = api.get(f"/api/v1/incidents/{postmortem.incident_id}/postmortem").json()
     assert set(body) == {"id", "status", "version", "markdown", "html", "findings"}
     assert body["version"] == 2 and body["status"] == "draft"
-    assert body["findings"] == [{"rule": "should-have", "excerpt": "should have", "message": body["findings"][0]["message"],
-                                 "suggestion": body["findings"][0]["suggestion"]}]
+    assert body["findings"] == [
+        {
+            "rule": "should-have",
+            "excerpt": "should have",
+            "message": body["findings"][0]["message"],
+            "suggestion": body["findings"][0]["suggestion"],
+        }
+    ]
 
 
 def test_it_saves_with_the_version_and_refuses_a_stale_one(api, postmortem):
@@ -45,7 +51,9 @@ def test_it_publishes_after_review(api, postmortem):
 
 
 def test_observers_cannot_write(api_as, observer, postmortem):
-    response = api_as(observer).put(f"/api/v1/incidents/{postmortem.incident_id}/postmortem", {"markdown": "x", "version": 1})
+    response = api_as(observer).put(
+        f"/api/v1/incidents/{postmortem.incident_id}/postmortem", {"markdown": "x", "version": 1}
+    )
     assert response.status_code == 403
 
 

@@ -21,7 +21,11 @@ CASES = [
     ("forgot", "Alice forgot to reload the config.", "forgot"),
     ("careless", "It was a careless change.", "careless"),
     ("careless", "The rollout was sloppy.", "sloppy"),
-    ("counterfactual", "If the canary had been on, it would not have happened.", "If the canary had been on, it would not have"),
+    (
+        "counterfactual",
+        "If the canary had been on, it would not have happened.",
+        "If the canary had been on, it would not have",
+    ),
     ("why-did-person", "Why did Bob restart the primary?", "Why did Bob"),
     ("why-did-person", "why did he skip the runbook", "why did he"),
     ("minimizer", "Just restart the pod.", "Just"),
@@ -32,7 +36,15 @@ CASES = [
 
 def test_it_has_one_row_per_rule_in_product_md():
     assert [r.id for r in checker.RULES] == [
-        "human-error", "person-as-cause", "should-have", "failed-to", "forgot", "careless", "counterfactual", "why-did-person", "minimizer",
+        "human-error",
+        "person-as-cause",
+        "should-have",
+        "failed-to",
+        "forgot",
+        "careless",
+        "counterfactual",
+        "why-did-person",
+        "minimizer",
     ]
     for rule in checker.RULES:
         assert rule.message and rule.suggestion and rule.label
@@ -44,7 +56,7 @@ def test_it_flags_each_rule_with_excerpt_reason_and_rewrite(rule, sentence, exce
     assert [f.excerpt for f in findings] == [excerpt]
     assert findings[0].message == checker.RULES_BY_ID[rule].message
     assert findings[0].suggestion == checker.RULES_BY_ID[rule].suggestion
-    assert sentence[findings[0].start:findings[0].end] == excerpt
+    assert sentence[findings[0].start : findings[0].end] == excerpt
 
 
 ORDINARY = [

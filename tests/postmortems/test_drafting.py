@@ -9,8 +9,18 @@ from postmortems.drafting import FACTORS_MARKER, build_draft
 from postmortems.models import Postmortem, Revision
 
 SECTIONS = [
-    "Summary", "Impact", "Timeline", "Detection", "Response", "Recovery", "Contributing factors",
-    "What went well", "What went wrong", "Where we got lucky", "Action items", "Lessons",
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Detection",
+    "Response",
+    "Recovery",
+    "Contributing factors",
+    "What went well",
+    "What went wrong",
+    "Where we got lucky",
+    "Action items",
+    "Lessons",
 ]
 
 
@@ -26,7 +36,9 @@ def test_it_drafts_when_the_incident_resolves_and_announces_the_link(
     assert announcement.body.startswith("The postmortem draft is ready")
 
 
-def test_it_queues_the_draft_only_when_the_resolution_commits(scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks):
+def test_it_queues_the_draft_only_when_the_resolution_commits(
+    scripted_incident, alice, eager_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.resolve(scripted_incident, actor=alice)
     assert not Postmortem.objects.exists()  # nothing ran inside the resolving transaction
@@ -76,14 +88,20 @@ def test_it_lists_the_timeline_from_start_to_resolution_with_lifecycle_markers(s
     assert "**Resolved**" in texts
     # Every key entry is there; notes stay in the room.
     # (the communication record written at resolution belongs to the Response section, not the timeline)
-    kept = scripted_incident.entries.exclude(kind__in=[EntryKind.NOTE]).exclude(metadata__has_key="promise_keeping").count()
+    kept = (
+        scripted_incident.entries.exclude(kind__in=[EntryKind.NOTE])
+        .exclude(metadata__has_key="promise_keeping")
+        .count()
+    )
     assert len(rows) == kept + 5  # started, detected, declared, mitigated, resolved markers
     assert not any("coffee" in t for t in texts)
     times = [re.match(r"^- \*\*([\d\- :]+) UTC", row).group(1) for row in rows]
     assert times == sorted(times)
 
 
-def test_it_is_idempotent_when_resolved_twice_or_run_again(scripted_incident, alice, bob, eager_celery, django_capture_on_commit_callbacks):
+def test_it_is_idempotent_when_resolved_twice_or_run_again(
+    scripted_incident, alice, bob, eager_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         actions.resolve(scripted_incident, actor=alice)
     tasks.draft_postmortem(scripted_incident.pk)

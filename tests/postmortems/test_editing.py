@@ -27,7 +27,7 @@ def test_it_refuses_the_later_stale_save_and_keeps_the_first(postmortem, alice, 
 
 
 def test_it_sanitizes_the_saved_html(postmortem, alice):
-    hostile = '<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+    hostile = "<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     saved = actions.save_postmortem(postmortem, markdown=hostile, version=1, actor=alice)
     assert "<script" not in saved.html and "javascript:" not in saved.html and "onerror" not in saved.html
 
@@ -57,13 +57,17 @@ def test_it_shows_both_texts_when_a_browser_save_is_stale(client, postmortem, al
     assert response.status_code == 409
     html = response.content.decode()
     assert "Alice wrote this first." in html and "Bob wrote this meanwhile." in html
-    assert 'id="pm-version" name="version" value="1"' in html  # the editor stays on its version: nothing overwritten silently
+    assert (
+        'id="pm-version" name="version" value="1"' in html
+    )  # the editor stays on its version: nothing overwritten silently
     # Bob chooses to keep his text over version 2.
     response = client.post(url, {"markdown": "Bob wrote this meanwhile.", "version": "2"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'value="3"' in response.content.decode()
 
 
-def test_it_renders_the_editor_with_a_constant_number_of_queries(client, postmortem, alice, bob, django_assert_max_num_queries):
+def test_it_renders_the_editor_with_a_constant_number_of_queries(
+    client, postmortem, alice, bob, django_assert_max_num_queries
+):
     for n in range(20):
         actions.add_factor(postmortem, text=f"Condition {n}", actor=alice)
     client.force_login(bob)
@@ -92,11 +96,15 @@ def test_it_shows_history_and_a_diff(client, postmortem, alice):
 
 
 def test_it_exports_markdown_and_html_with_the_factor_tree(client, postmortem, alice):
-    trigger = actions.add_factor(postmortem, text="The v42 deploy opened connections without closing them", is_trigger=True, actor=alice)
+    trigger = actions.add_factor(
+        postmortem, text="The v42 deploy opened connections without closing them", is_trigger=True, actor=alice
+    )
     actions.add_factor(postmortem, text="The pool had no upper bound", parent_id=trigger.pk, actor=alice)
     client.force_login(alice)
     md = client.get(reverse("postmortems:export", args=[postmortem.incident_id, "md"])).content.decode()
-    assert "- **Trigger:** The v42 deploy opened connections without closing them\n    - The pool had no upper bound" in md
+    assert (
+        "- **Trigger:** The v42 deploy opened connections without closing them\n    - The pool had no upper bound" in md
+    )
     response = client.get(reverse("postmortems:export", args=[postmortem.incident_id, "html"]))
     assert response["Content-Disposition"].endswith('-postmortem.html"')
     assert "<strong>Trigger:</strong> The v42 deploy" in response.content.decode()
@@ -120,14 +128,18 @@ def test_it_keeps_one_trigger(postmortem, alice):
 
 def test_observers_cannot_save(client, postmortem, observer):
     client.force_login(observer)
-    response = client.post(reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "x", "version": "1"})
+    response = client.post(
+        reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "x", "version": "1"}
+    )
     assert response.status_code == 403
 
 
 def test_without_javascript_a_stale_save_renders_the_editor_with_both_texts(client, postmortem, alice, bob):
     actions.save_postmortem(postmortem, markdown="Alice wrote this first.", version=1, actor=alice)
     client.force_login(bob)
-    response = client.post(reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "Bob's text.", "version": "1"})
+    response = client.post(
+        reverse("postmortems:save", args=[postmortem.incident_id]), {"markdown": "Bob's text.", "version": "1"}
+    )
     assert response.status_code == 409
     html = response.content.decode()
     assert "<title>Postmortem" in html and "Alice wrote this first." in html and "Bob&#x27;s text." in html
@@ -137,6 +149,8 @@ def test_without_javascript_a_save_redirects_to_the_editor(client, postmortem, b
     client.force_login(bob)
     url = reverse("postmortems:save", args=[postmortem.incident_id])
     response = client.post(url, {"markdown": "Plain form save.", "version": "1"})
-    assert response.status_code == 302 and response["Location"] == reverse("postmortems:editor", args=[postmortem.incident_id])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "postmortems:editor", args=[postmortem.incident_id]
+    )
     postmortem.refresh_from_db()
     assert postmortem.version == 2

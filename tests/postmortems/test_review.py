@@ -26,7 +26,9 @@ def test_it_sets_the_deadline_from_the_severity(severity, resolved, deadline):
     assert review_deadline(severity, resolved) == deadline
 
 
-@pytest.mark.parametrize("severity, resolved", [("SEV1", FRIDAY_5PM), ("SEV2", FRIDAY_5PM), ("SEV1", TUESDAY_9AM), ("SEV2", TUESDAY_9AM)])
+@pytest.mark.parametrize(
+    "severity, resolved", [("SEV1", FRIDAY_5PM), ("SEV2", FRIDAY_5PM), ("SEV1", TUESDAY_9AM), ("SEV2", TUESDAY_9AM)]
+)
 def test_it_proposes_a_business_day_slot_inside_the_deadline(severity, resolved):
     deadline = review_deadline(severity, resolved)
     slot = propose_review_slot(resolved, deadline)
@@ -35,14 +37,23 @@ def test_it_proposes_a_business_day_slot_inside_the_deadline(severity, resolved)
 
 
 def test_it_proposes_the_next_business_afternoon():
-    assert propose_review_slot(FRIDAY_5PM, review_deadline("SEV1", FRIDAY_5PM)) == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
-    assert propose_review_slot(TUESDAY_9AM, review_deadline("SEV2", TUESDAY_9AM)) == datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    assert propose_review_slot(FRIDAY_5PM, review_deadline("SEV1", FRIDAY_5PM)) == datetime(
+        2026, 11, 23, 14, 0, tzinfo=UTC
+    )
+    assert propose_review_slot(TUESDAY_9AM, review_deadline("SEV2", TUESDAY_9AM)) == datetime(
+        2026, 11, 25, 14, 0, tzinfo=UTC
+    )
 
 
 def test_it_writes_a_valid_ics_invite():
-    ics = invite_ics(uid="x@warroom", start=datetime(2026, 11, 25, 14, 0, tzinfo=UTC), summary="Review: INC-1, checkout; 500s",
-                     description="Read the draft first: " + "https://warroom.example/incidents/1/postmortem/" * 2, url="https://w/1",
-                     now=datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    ics = invite_ics(
+        uid="x@warroom",
+        start=datetime(2026, 11, 25, 14, 0, tzinfo=UTC),
+        summary="Review: INC-1, checkout; 500s",
+        description="Read the draft first: " + "https://warroom.example/incidents/1/postmortem/" * 2,
+        url="https://w/1",
+        now=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+    )
     lines = ics.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and ics.endswith("END:VCALENDAR\r\n")
     assert "DTSTART:20261125T140000Z" in lines and "DTEND:20261125T150000Z" in lines

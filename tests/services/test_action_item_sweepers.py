@@ -49,7 +49,10 @@ def race(target, *args, workers=2):
 def overdue_items(transactional_db, alice, bob, carol, checkout):
     incident = actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2", services=[checkout])
     made = [
-        item_actions.create_action_item(incident, actor=alice, owner=[bob, carol][n % 2], **{**GOOD, "title": f"Add alert {n}"}) for n in range(30)
+        item_actions.create_action_item(
+            incident, actor=alice, owner=[bob, carol][n % 2], **{**GOOD, "title": f"Add alert {n}"}
+        )
+        for n in range(30)
     ]
     ActionItem.objects.update(due_date=TODAY - timedelta(days=10))
     return made

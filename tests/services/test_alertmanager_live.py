@@ -65,8 +65,14 @@ def alertmanager(live_app):
         f.write(CONFIG.format(url=f"{live_app.url}/hooks/alertmanager/{token}"))
     port = free_port()
     process = subprocess.Popen(
-        [ALERTMANAGER, f"--config.file={config}", f"--storage.path={workdir}", f"--web.listen-address=127.0.0.1:{port}",
-         "--cluster.listen-address=", "--log.level=warn"],
+        [
+            ALERTMANAGER,
+            f"--config.file={config}",
+            f"--storage.path={workdir}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -108,7 +114,12 @@ def _ready(base: str) -> bool:
 
 def post_alert(base: str, *, ends_at: datetime | None = None, starts_at: datetime) -> None:
     alert = {
-        "labels": {"alertname": "CheckoutErrorRate", "service": "checkout", "severity": "critical", "instance": "checkout-1:8080"},
+        "labels": {
+            "alertname": "CheckoutErrorRate",
+            "service": "checkout",
+            "severity": "critical",
+            "instance": "checkout-1:8080",
+        },
         "annotations": {"summary": "Checkout 5xx above 5%", "runbook_url": "https://runbooks.example/checkout-5xx"},
         "startsAt": starts_at.isoformat(),
         "generatorURL": "http://prometheus.example:9090/graph?g0.expr=up",
@@ -116,7 +127,10 @@ def post_alert(base: str, *, ends_at: datetime | None = None, starts_at: datetim
     if ends_at:
         alert["endsAt"] = ends_at.isoformat()
     request = urllib.request.Request(
-        f"{base}/api/v2/alerts", data=json.dumps([alert]).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        f"{base}/api/v2/alerts",
+        data=json.dumps([alert]).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
@@ -128,7 +142,11 @@ def test_it_declares_ignores_the_repeat_and_posts_the_resolution(alertmanager, c
     post_alert(alertmanager, starts_at=started)
 
     incident = wait_for(lambda: Incident.objects.first(), "the incident to be declared")
-    assert (incident.title, incident.severity, incident.status) == ("Checkout 5xx above 5%", "SEV2", Status.INVESTIGATING)
+    assert (incident.title, incident.severity, incident.status) == (
+        "Checkout 5xx above 5%",
+        "SEV2",
+        Status.INVESTIGATING,
+    )
     assert [s.slug for s in incident.services.all()] == ["checkout"]
 
     # Alertmanager repeats the notification every repeat_interval; the repeats change nothing.

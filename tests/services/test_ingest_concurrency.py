@@ -36,7 +36,9 @@ def process_together(delivery_ids):
 @pytest.fixture
 def endpoint(transactional_db, django_user_model):
     Service.objects.create(name="Checkout", slug="checkout")
-    endpoint = Endpoint(kind="alertmanager", name="prometheus", commander=django_user_model.objects.create_user("oncall"))
+    endpoint = Endpoint(
+        kind="alertmanager", name="prometheus", commander=django_user_model.objects.create_user("oncall")
+    )
     endpoint.issue_token()
     endpoint.save()
     return endpoint

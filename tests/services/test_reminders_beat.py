@@ -39,11 +39,15 @@ def test_it_posts_the_reminder_from_real_beat_and_worker_processes(transactional
     env = {**os.environ, "DATABASE_URL": _test_database_url(settings.DATABASES["default"])}
     celery = [sys.executable, "-m", "celery", "-A", "warroom"]
     quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    worker = subprocess.Popen([*celery, "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"reminders-{os.getpid()}@%h"], **quiet)
+    worker = subprocess.Popen(
+        [*celery, "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"reminders-{os.getpid()}@%h"], **quiet
+    )
     beat = subprocess.Popen([*celery, "beat", "--loglevel=WARNING", f"--schedule={tmp_path / 'beat'}"], **quiet)
     try:
         reminder = wait_for(
-            lambda: incident.entries.filter(kind=EntryKind.REMINDER).first(), timeout=120, what="a reminder from the beat sweeper"
+            lambda: incident.entries.filter(kind=EntryKind.REMINDER).first(),
+            timeout=120,
+            what="a reminder from the beat sweeper",
         )
     finally:
         stop(beat)

@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.integration, require_services("DATABASE_URL")]
 
 def test_it_posts_each_reminder_once_when_two_sweepers_race(transactional_db, alice):
     incident = actions.declare_incident(actor=alice, title="Checkout returns 500", severity="SEV2")
-    decision = decisions.propose_decision(incident, actor=alice, question="Roll back?", chosen="Roll back", decide=True, timebox_minutes=5)
+    decision = decisions.propose_decision(
+        incident, actor=alice, question="Roll back?", chosen="Roll back", decide=True, timebox_minutes=5
+    )
     long_ago = timezone.now() - timedelta(hours=5)
     RoleAssignment.objects.filter(incident=incident).update(assigned_at=long_ago)
     Decision.objects.filter(pk=decision.pk).update(timebox_until=long_ago)

@@ -67,10 +67,18 @@ def test_it_runs_embedded_with_worker_and_beat_in_one_process(tmp_path):
     manage = [PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "ensure_admin"], cwd=ROOT, env=env, check=True, capture_output=True)
-    token = subprocess.run([*manage, "issue_api_token", "admin"], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    token = subprocess.run(
+        [*manage, "issue_api_token", "admin"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
     port = free_port()
     log = open(tmp_path / "server.log", "w+")
-    server = subprocess.Popen([PYTHON, "-m", "warroom.embedded"], cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "warroom.embedded"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         # Healthy only once beat has sent a heartbeat through the memory broker and the worker ran it.
@@ -106,11 +114,21 @@ def test_it_runs_split_worker_and_beat_on_redis_and_postgres(transactional_db, s
     cache.delete(HEARTBEAT_KEY)
     env = dict(os.environ)
     celery = [PYTHON, "-m", "celery", "-A", "warroom"]
-    worker = subprocess.Popen([*celery, "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"it-{os.getpid()}@%h"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [*celery, "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"it-{os.getpid()}@%h"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     schedule = Path(settings.VAR_DIR) / f"beat-it-{os.getpid()}"
-    beat = subprocess.Popen([*celery, "beat", "--loglevel=WARNING", f"--schedule={schedule}"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    beat = subprocess.Popen(
+        [*celery, "beat", "--loglevel=WARNING", f"--schedule={schedule}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(lambda: cache.get(HEARTBEAT_KEY), timeout=90, what="a heartbeat from the separate worker")
         from django.test import Client

@@ -27,7 +27,21 @@ HOSTILE = [
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_it_strips_everything_executable(payload):
     html = render_markdown(payload).lower()
-    for needle in ["<script", "onerror", "onload", "onclick", "javascript:", "data:", "<iframe", "<svg", "<style", "<form", "<object", "<embed", "style="]:
+    for needle in [
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "<style",
+        "<form",
+        "<object",
+        "<embed",
+        "style=",
+    ]:
         assert needle not in html, (payload, html)
 
 
@@ -39,4 +53,3 @@ def test_it_keeps_ordinary_markdown():
 
 def test_it_escapes_angle_brackets_in_text():
     assert render_markdown("latency < 5s & errors > 1%") == "<p>latency &lt; 5s &amp; errors &gt; 1%</p>"
-

@@ -9,7 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.actions import body_max_length, clean_text, display_name, lock_incident, record
-from incidents.models import GENERIC_MITIGATIONS, Decision, Deploy, EntryKind, Incident, Mitigation, MitigationKind, Role
+from incidents.models import (
+    GENERIC_MITIGATIONS,
+    Decision,
+    Deploy,
+    EntryKind,
+    Incident,
+    Mitigation,
+    MitigationKind,
+    Role,
+)
 from warroom.errors import ActionConflict, ActionError
 
 from .impact import require_commander
@@ -47,7 +56,9 @@ def propose_decision(
     if chosen not in options:
         options.append(chosen)
     risk = clean_text(risk, field="risk", label="The risk", max_length=body_max, required=False)
-    revert_plan = clean_text(revert_plan, field="revert_plan", label="The revert plan", max_length=body_max, required=False)
+    revert_plan = clean_text(
+        revert_plan, field="revert_plan", label="The revert plan", max_length=body_max, required=False
+    )
     if timebox_minutes is not None and not 1 <= timebox_minutes <= MAX_TIMEBOX_MINUTES:
         raise ActionError(f"A time-box is between 1 and {MAX_TIMEBOX_MINUTES} minutes.", "timebox_minutes")
     if mitigation_kind and mitigation_kind not in MitigationKind.values:
@@ -109,16 +120,25 @@ def decide(decision: Decision, *, actor) -> Decision:
 def record_outcome(decision: Decision, *, actor, outcome: str, note: str = "") -> Decision:
     """Close a decided decision with what happened: worked, no effect, or made it worse."""
     if outcome not in Decision.Outcome.values:
-        raise ActionError(f"Unknown outcome “{outcome}”. Choose one of: {', '.join(Decision.Outcome.values)}.", "outcome")
+        raise ActionError(
+            f"Unknown outcome “{outcome}”. Choose one of: {', '.join(Decision.Outcome.values)}.", "outcome"
+        )
     note = clean_text(note, field="note", label="The note", max_length=body_max_length(), required=False)
     with transaction.atomic():
         incident = lock_incident(decision.incident)
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.state == Decision.State.PROPOSED:
-            raise ActionConflict("The decision is only proposed; the Incident Commander decides it before it has an outcome.", "outcome")
+            raise ActionConflict(
+                "The decision is only proposed; the Incident Commander decides it before it has an outcome.", "outcome"
+            )
         if decision.state != Decision.State.DECIDED:
             raise ActionConflict(f"The decision is already {decision.get_state_display().lower()}.", "outcome")
-        decision.state, decision.outcome, decision.outcome_note, decision.closed_at = Decision.State.CLOSED, outcome, note, timezone.now()
+        decision.state, decision.outcome, decision.outcome_note, decision.closed_at = (
+            Decision.State.CLOSED,
+            outcome,
+            note,
+            timezone.now(),
+        )
         decision.save(update_fields=["state", "outcome", "outcome_note", "closed_at"])
         body = f"{display_name(actor)} recorded the outcome of **{decision.question}** → {decision.chosen}: **{decision.get_outcome_display()}**."
         if note:
@@ -134,7 +154,9 @@ def withdraw_decision(decision: Decision, *, actor, note: str = "") -> Decision:
         incident = lock_incident(decision.incident)
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.state != Decision.State.PROPOSED:
-            raise ActionConflict("Only a proposed decision can be withdrawn; a decided one is closed with its outcome.", "state")
+            raise ActionConflict(
+                "Only a proposed decision can be withdrawn; a decided one is closed with its outcome.", "state"
+            )
         decision.state, decision.closed_at = Decision.State.WITHDRAWN, timezone.now()
         decision.save(update_fields=["state", "closed_at"])
         body = f"{display_name(actor)} withdrew the proposal **{decision.question}** → {decision.chosen}."
@@ -144,7 +166,9 @@ def withdraw_decision(decision: Decision, *, actor, note: str = "") -> Decision:
     return decision
 
 
-def prefill_decision(incident: Incident, *, mitigation: Mitigation | None = None, kind: str = "", service=None, deploy=None) -> dict:
+def prefill_decision(
+    incident: Incident, *, mitigation: Mitigation | None = None, kind: str = "", service=None, deploy=None
+) -> dict:
     """Form values for a decision started from the recovery panel: a catalogue entry, a generic one, or a deploy."""
     if deploy is not None:
         service, kind = deploy.service, MitigationKind.ROLLBACK

@@ -25,7 +25,9 @@ def require_commander(incident: Incident, actor, doing: str) -> None:
     commander = incident.holders().get(Role.COMMANDER)
     if commander is None or actor is None or commander.user_id != actor.pk:
         who = display_name(commander.user) if commander else "nobody"
-        raise ActionConflict(f"Only the Incident Commander ({who}) can {doing}. Ask them, or take command first.", "actor")
+        raise ActionConflict(
+            f"Only the Incident Commander ({who}) can {doing}. Ask them, or take command first.", "actor"
+        )
 
 
 # --- impact and severity ---------------------------------------------------------------------------
@@ -107,7 +109,9 @@ def confirm_severity(assessment: ImpactAssessment, *, actor, severity: str | Non
         require_commander(incident, actor, "confirm the severity")
         assessment = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.confirmed_at is not None:
-            raise ActionConflict(f"This assessment was already settled as {assessment.confirmed_severity}. Assess again to change it.")
+            raise ActionConflict(
+                f"This assessment was already settled as {assessment.confirmed_severity}. Assess again to change it."
+            )
         previous = incident.severity
         assessment.confirmed_severity, assessment.confirmed_by, assessment.confirmed_at = chosen, actor, timezone.now()
         assessment.save(update_fields=["confirmed_severity", "confirmed_by", "confirmed_at"])
@@ -126,7 +130,12 @@ def confirm_severity(assessment: ImpactAssessment, *, actor, severity: str | Non
             kind=EntryKind.SEVERITY,
             body=body,
             actor=actor,
-            metadata={"from": previous, "to": chosen, "assessment": assessment.pk, "suggested": assessment.suggested_severity},
+            metadata={
+                "from": previous,
+                "to": chosen,
+                "assessment": assessment.pk,
+                "suggested": assessment.suggested_severity,
+            },
         )
     return incident
 
@@ -187,20 +196,36 @@ def _hm(value: datetime) -> str:
 
 # --- working theories -------------------------------------------------------------------------------
 
-_THEORY_VERBS = {Theory.State.RULED_OUT: "ruled out", Theory.State.CONFIRMED: "confirmed", Theory.State.OPEN: "reopened"}
+_THEORY_VERBS = {
+    Theory.State.RULED_OUT: "ruled out",
+    Theory.State.CONFIRMED: "confirmed",
+    Theory.State.OPEN: "reopened",
+}
 
 
 def add_theory(incident: Incident, *, actor, hypothesis: str, evidence: str = "") -> Theory:
     hypothesis = clean_text(hypothesis, field="hypothesis", label="The hypothesis", max_length=HYPOTHESIS_MAX)
-    evidence = clean_text(evidence, field="evidence", label="The evidence", max_length=body_max_length(), required=False)
+    evidence = clean_text(
+        evidence, field="evidence", label="The evidence", max_length=body_max_length(), required=False
+    )
     with transaction.atomic():
         incident = lock_incident(incident)
         theory = Theory.objects.create(
-            incident=incident, hypothesis=hypothesis, evidence=evidence, evidence_html=render_markdown(evidence), created_by=actor
+            incident=incident,
+            hypothesis=hypothesis,
+            evidence=evidence,
+            evidence_html=render_markdown(evidence),
+            created_by=actor,
         )
         body = f"{display_name(actor)} added a working theory: *{hypothesis}*"
         body += f"\n\nEvidence: {evidence}" if evidence else "."
-        record(incident, kind=EntryKind.THEORY, body=body, actor=actor, metadata={"theory": theory.pk, "state": theory.state})
+        record(
+            incident,
+            kind=EntryKind.THEORY,
+            body=body,
+            actor=actor,
+            metadata={"theory": theory.pk, "state": theory.state},
+        )
     return theory
 
 
@@ -208,7 +233,9 @@ def set_theory_state(theory: Theory, *, actor, state: str, evidence: str = "") -
     """Rule a theory out, confirm it or reopen it; the evidence is appended, never replaced."""
     if state not in Theory.State.values:
         raise ActionError(f"Unknown theory state “{state}”. Choose one of: {', '.join(Theory.State.values)}.", "state")
-    evidence = clean_text(evidence, field="evidence", label="The evidence", max_length=body_max_length(), required=False)
+    evidence = clean_text(
+        evidence, field="evidence", label="The evidence", max_length=body_max_length(), required=False
+    )
     with transaction.atomic():
         incident = lock_incident(theory.incident)
         theory = Theory.objects.select_for_update().get(pk=theory.pk)
@@ -222,5 +249,11 @@ def set_theory_state(theory: Theory, *, actor, state: str, evidence: str = "") -
         theory.save(update_fields=["state", "evidence", "evidence_html", "updated_at"])
         body = f"{display_name(actor)} {_THEORY_VERBS[Theory.State(state)]} the theory *{theory.hypothesis}*"
         body += f": {evidence}" if evidence else "."
-        record(incident, kind=EntryKind.THEORY, body=body, actor=actor, metadata={"theory": theory.pk, "from": previous, "state": state})
+        record(
+            incident,
+            kind=EntryKind.THEORY,
+            body=body,
+            actor=actor,
+            metadata={"theory": theory.pk, "from": previous, "state": state},
+        )
     return theory

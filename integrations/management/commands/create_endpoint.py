@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=EndpointKind.values)
         parser.add_argument("name")
-        parser.add_argument("--signing-secret", default="", help="HMAC-SHA256 secret (Grafana, Sentry, GitHub) or GitLab token")
+        parser.add_argument(
+            "--signing-secret", default="", help="HMAC-SHA256 secret (Grafana, Sentry, GitHub) or GitLab token"
+        )
         parser.add_argument("--service", default="", help="slug of the service to use when the payload names none")
         parser.add_argument("--commander", default="", help="username commanding incidents this endpoint declares")
 
@@ -30,5 +32,7 @@ class Command(BaseCommand):
             person = get_user_model().objects.filter(username=commander, is_active=True).first()
             if person is None:
                 raise CommandError(f"No active user “{commander}”.")
-        _, token = actions.create_endpoint(kind=kind, name=name, signing_secret=signing_secret, service=owner, commander=person)
+        _, token = actions.create_endpoint(
+            kind=kind, name=name, signing_secret=signing_secret, service=owner, commander=person
+        )
         self.stdout.write(Endpoint.url_for(kind, token))

@@ -25,7 +25,10 @@ def test_it_sets_the_first_update_due_from_the_severity_cadence(alice):
 
 
 def test_it_reads_the_cadence_from_settings(alice, settings):
-    settings.WARROOM = {**settings.WARROOM, "UPDATE_CADENCE_MINUTES": {**settings.WARROOM["UPDATE_CADENCE_MINUTES"], "SEV4": 120}}
+    settings.WARROOM = {
+        **settings.WARROOM,
+        "UPDATE_CADENCE_MINUTES": {**settings.WARROOM["UPDATE_CADENCE_MINUTES"], "SEV4": 120},
+    }
     incident = _fresh(actions.declare_incident(actor=alice, title="Slow reports", severity="SEV4"))
     assert incident.next_update_due_at == incident.declared_at + timedelta(minutes=120)
 
@@ -33,7 +36,12 @@ def test_it_reads_the_cadence_from_settings(alice, settings):
 def test_it_publishes_an_internal_update_and_restarts_the_countdown(incident, alice):
     before = timezone.now()
     update = comms.post_update(
-        incident, actor=alice, audience="internal", status="Still investigating.", actions="Rolled back web.", next_steps="Watch errors."
+        incident,
+        actor=alice,
+        audience="internal",
+        status="Still investigating.",
+        actions="Rolled back web.",
+        next_steps="Watch errors.",
     )
     incident = _fresh(incident)
     assert update.state == StatusUpdate.State.PUBLISHED
@@ -41,7 +49,9 @@ def test_it_publishes_an_internal_update_and_restarts_the_countdown(incident, al
     assert incident.next_update_due_at == update.published_at + timedelta(minutes=30)
     assert update.on_time is True
     entry = incident.entries.filter(kind=EntryKind.UPDATE).get()
-    assert entry.body.startswith(f"Alice Ng posted an internal update. Next update by {incident.next_update_due_at:%H:%M} UTC.")
+    assert entry.body.startswith(
+        f"Alice Ng posted an internal update. Next update by {incident.next_update_due_at:%H:%M} UTC."
+    )
     assert "**Current status:** Still investigating." in entry.body
     assert "**Actions taken:** Rolled back web." in entry.body
     assert "<strong>Next steps:</strong> Watch errors." in entry.html
@@ -65,7 +75,11 @@ def test_it_counts_a_late_update_as_late(incident, alice):
     "kwargs, field, message",
     [
         ({"audience": "internal", "status": "  "}, "status", "Current status cannot be empty."),
-        ({"audience": "radio", "status": "x"}, "audience", "Unknown audience “radio”. Choose one of: internal, external."),
+        (
+            {"audience": "radio", "status": "x"},
+            "audience",
+            "Unknown audience “radio”. Choose one of: internal, external.",
+        ),
         (
             {"audience": "internal", "status": "x", "next_update_in_minutes": 0},
             "next_update_in_minutes",
@@ -88,17 +102,27 @@ def test_it_refuses_bad_updates_and_writes_nothing(incident, alice, kwargs, fiel
 
 def test_it_keeps_an_external_update_as_a_draft_until_approved(incident, alice, bob):
     due = _fresh(incident).next_update_due_at
-    draft = comms.post_update(incident, actor=bob, audience="external", status="We are investigating errors at checkout.")
+    draft = comms.post_update(
+        incident, actor=bob, audience="external", status="We are investigating errors at checkout."
+    )
     assert draft.state == StatusUpdate.State.DRAFT and draft.published_at is None
-    assert (draft.public_state, draft.component_state, draft.headline) == ("investigating", "partial_outage", "Problems with Checkout")
+    assert (draft.public_state, draft.component_state, draft.headline) == (
+        "investigating",
+        "partial_outage",
+        "Problems with Checkout",
+    )
     assert _fresh(incident).next_update_due_at == due  # a draft promises nothing yet
-    assert "not public until the Incident Commander or the Communications Lead approves it" in incident.entries.last().body
+    assert (
+        "not public until the Incident Commander or the Communications Lead approves it" in incident.entries.last().body
+    )
 
     comms.approve_update(draft, actor=alice)  # alice is IC
     draft.refresh_from_db()
     assert draft.state == StatusUpdate.State.PUBLISHED and draft.approved_by == alice
     assert _fresh(incident).next_update_due_at == draft.published_at + timedelta(minutes=30)
-    assert incident.entries.last().body.startswith("Alice Ng approved Bob Ortiz’s external update and published it to the status page")
+    assert incident.entries.last().body.startswith(
+        "Alice Ng approved Bob Ortiz’s external update and published it to the status page"
+    )
 
 
 def test_it_lets_the_comms_lead_approve(incident, alice, bob, carol):
@@ -188,13 +212,27 @@ def test_it_prefills_the_update_from_the_room(alice, checkout):
     from incidents.comms.panels import external_templates, prefill
 
     incident = actions.declare_incident(
-        actor=alice, title="Card errors", severity="SEV1", services=[checkout], summary="Card payments fail for *30%* of EU users.\n\nMore."
+        actor=alice,
+        title="Card errors",
+        severity="SEV1",
+        services=[checkout],
+        summary="Card payments fail for *30%* of EU users.\n\nMore.",
     )
     actions.change_status(incident, status="identified", actor=alice)
     actions.post_entry(incident, kind="decision", body="Turn off the new-checkout flag.", actor=alice)
     incident = _fresh(incident)
     data = prefill(incident, [checkout], external_templates(incident, [checkout]))
-    assert data["status"] == "Identified (SEV1 · Critical). Affected: Checkout. Impact: Card payments fail for 30% of EU users."
+    assert (
+        data["status"]
+        == "Identified (SEV1 · Critical). Affected: Checkout. Impact: Card payments fail for 30% of EU users."
+    )
     assert data["actions"] == "- Turn off the new-checkout flag."
-    assert (data["public_state"], data["component_state"], data["next_update_in_minutes"]) == ("identified", "major_outage", 15)
-    assert data["external_status"] == "We have identified the cause of the problems with Checkout and are working on a fix."
+    assert (data["public_state"], data["component_state"], data["next_update_in_minutes"]) == (
+        "identified",
+        "major_outage",
+        15,
+    )
+    assert (
+        data["external_status"]
+        == "We have identified the cause of the problems with Checkout and are working on a fix."
+    )

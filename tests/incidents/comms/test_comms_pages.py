@@ -28,9 +28,15 @@ def client_as():
 def public_incident(incident, alice, bob):
     """An incident with internal chatter and one approved external update."""
     actions.post_entry(incident, kind="note", body=f"Internal: {SECRET_NOTE}", actor=bob)
-    comms.post_update(incident, actor=bob, audience="internal", status=f"Investigating {SECRET_NOTE}.", actions="Paged Bob.")
+    comms.post_update(
+        incident, actor=bob, audience="internal", status=f"Investigating {SECRET_NOTE}.", actions="Paged Bob."
+    )
     draft = comms.post_update(
-        incident, actor=bob, audience="external", status="We are investigating errors at checkout.", headline="Checkout errors"
+        incident,
+        actor=bob,
+        audience="external",
+        status="We are investigating errors at checkout.",
+        headline="Checkout errors",
     )
     comms.approve_update(draft, actor=alice)
     comms.post_update(incident, actor=bob, audience="external", status="UNAPPROVED DRAFT about Bob's cron job.")
@@ -40,7 +46,9 @@ def public_incident(incident, alice, bob):
 # --- the room ---------------------------------------------------------------------------------------------
 
 
-def test_it_shows_the_countdown_and_a_prefilled_composer_in_the_room(incident, alice, client_as, django_assert_max_num_queries):
+def test_it_shows_the_countdown_and_a_prefilled_composer_in_the_room(
+    incident, alice, client_as, django_assert_max_num_queries
+):
     actions.post_entry(incident, kind="decision", body="Roll back checkout to v41.", actor=alice)
     client = client_as(alice)
     with django_assert_max_num_queries(30):
@@ -51,7 +59,9 @@ def test_it_shows_the_countdown_and_a_prefilled_composer_in_the_room(incident, a
     assert "We are investigating reports of problems with Checkout." in page  # external wording template
 
 
-def test_it_loads_the_panel_with_a_constant_number_of_queries(incident, alice, bob, client_as, django_assert_num_queries):
+def test_it_loads_the_panel_with_a_constant_number_of_queries(
+    incident, alice, bob, client_as, django_assert_num_queries
+):
     client = client_as(alice)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -69,7 +79,13 @@ def test_it_loads_the_panel_with_a_constant_number_of_queries(incident, alice, b
 def test_it_posts_an_update_from_the_composer_with_htmx(incident, alice, client_as):
     response = client_as(alice).post(
         reverse("incidents:post_update", args=[incident.pk]),
-        {"audience": "internal", "status": "Error rate falling.", "actions": "", "next_steps": "", "next_update_in_minutes": "20"},
+        {
+            "audience": "internal",
+            "status": "Error rate falling.",
+            "actions": "",
+            "next_steps": "",
+            "next_update_in_minutes": "20",
+        },
         HTTP_HX_REQUEST="true",
         HTTP_X_WARROOM_AFTER="0",
     )
@@ -82,7 +98,9 @@ def test_it_posts_an_update_from_the_composer_with_htmx(incident, alice, client_
 
 def test_it_rerenders_the_composer_with_the_error_and_422(incident, alice, client_as):
     response = client_as(alice).post(
-        reverse("incidents:post_update", args=[incident.pk]), {"audience": "internal", "status": ""}, HTTP_HX_REQUEST="true"
+        reverse("incidents:post_update", args=[incident.pk]),
+        {"audience": "internal", "status": ""},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.content.decode() and "This field is required." in response.content.decode()
@@ -93,14 +111,19 @@ def test_it_approves_from_the_room_and_refuses_with_a_message(incident, alice, b
     draft = comms.post_update(incident, actor=bob, audience="external", status="Investigating.")
     url = reverse("incidents:approve_update", args=[incident.pk, draft.pk])
     refused = client_as(bob).post(url, HTTP_HX_REQUEST="true")
-    assert refused.status_code == 422 and "Only the Incident Commander or the Communications Lead" in refused.content.decode()
+    assert (
+        refused.status_code == 422
+        and "Only the Incident Commander or the Communications Lead" in refused.content.decode()
+    )
     approved = client_as(alice).post(url, HTTP_HX_REQUEST="true")
     assert approved.status_code == 200 and 'id="draft-' not in approved.content.decode()
     assert StatusUpdate.objects.get(pk=draft.pk).state == "published"
 
 
 def test_it_sets_the_cadence_from_the_room_without_js(incident, alice, client_as):
-    response = client_as(alice).post(reverse("incidents:set_cadence", args=[incident.pk]), {"update_cadence_minutes": "10"})
+    response = client_as(alice).post(
+        reverse("incidents:set_cadence", args=[incident.pk]), {"update_cadence_minutes": "10"}
+    )
     assert response.status_code == 302
     assert Incident.objects.get(pk=incident.pk).update_cadence_minutes == 10
 
@@ -108,7 +131,12 @@ def test_it_sets_the_cadence_from_the_room_without_js(incident, alice, client_as
 def test_it_keeps_observers_out_of_the_composer(incident, observer, client_as):
     client = client_as(observer)
     assert 'id="update-composer"' not in client.get(incident.get_absolute_url()).content.decode()
-    assert client.post(reverse("incidents:post_update", args=[incident.pk]), {"audience": "internal", "status": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("incidents:post_update", args=[incident.pk]), {"audience": "internal", "status": "x"}
+        ).status_code
+        == 403
+    )
 
 
 # --- executive summary -----------------------------------------------------------------------------------------
@@ -142,7 +170,8 @@ def test_it_shows_the_status_page_without_login(public_incident):
 
 
 @pytest.mark.parametrize(
-    "leak", [SECRET_NOTE, "UNAPPROVED DRAFT", "Checkout returns 500", "alice", "Alice", "Bob", "bob", "INC-", "Paged", "SEV2"]
+    "leak",
+    [SECRET_NOTE, "UNAPPROVED DRAFT", "Checkout returns 500", "alice", "Alice", "Bob", "bob", "INC-", "Paged", "SEV2"],
 )
 def test_it_never_shows_internal_text_on_the_status_page(public_incident, leak):
     html = Client().get("/status/").content.decode()
@@ -166,7 +195,12 @@ def test_it_lists_only_the_services_of_published_incidents_as_components(public_
 
 def test_it_moves_a_resolved_incident_to_recently_resolved(public_incident, alice):
     draft = comms.post_update(
-        public_incident, actor=alice, audience="external", status="Resolved.", public_state="resolved", component_state="operational"
+        public_incident,
+        actor=alice,
+        audience="external",
+        status="Resolved.",
+        public_state="resolved",
+        component_state="operational",
     )
     comms.approve_update(draft, actor=alice)
     actions.resolve(public_incident, actor=alice)
@@ -183,9 +217,14 @@ def test_it_drops_old_resolved_incidents_from_the_status_page(public_incident, a
 def test_it_renders_the_status_page_in_constant_queries(public_incident, alice, django_assert_max_num_queries):
     for n in range(5):
         other = actions.declare_incident(
-            actor=alice, title=f"Other {n}", severity="SEV3", services=[Service.objects.create(name=f"S{n}", slug=f"s{n}")]
+            actor=alice,
+            title=f"Other {n}",
+            severity="SEV3",
+            services=[Service.objects.create(name=f"S{n}", slug=f"s{n}")],
         )
-        comms.approve_update(comms.post_update(other, actor=alice, audience="external", status=f"Issue {n}"), actor=alice)
+        comms.approve_update(
+            comms.post_update(other, actor=alice, audience="external", status=f"Issue {n}"), actor=alice
+        )
     with django_assert_max_num_queries(6):
         Client().get("/status/")
 
@@ -195,7 +234,8 @@ def test_it_renders_the_status_page_in_constant_queries(public_incident, alice, 
 
 def test_it_posts_an_internal_update_by_api(incident, api):
     response = api.post(
-        f"/api/v1/incidents/{incident.pk}/updates", {"audience": "internal", "status": "Still investigating", "next_update_in_minutes": 15}
+        f"/api/v1/incidents/{incident.pk}/updates",
+        {"audience": "internal", "status": "Still investigating", "next_update_in_minutes": 15},
     )
     assert response.status_code == 201
     body = response.json()
@@ -206,12 +246,20 @@ def test_it_posts_an_internal_update_by_api(incident, api):
 
 
 def test_it_drafts_an_external_update_by_api_and_approves_it(incident, api, api_as, bob):
-    draft = api_as(bob).post(f"/api/v1/incidents/{incident.pk}/updates", {"audience": "external", "status": "Investigating errors."}).json()
+    draft = (
+        api_as(bob)
+        .post(f"/api/v1/incidents/{incident.pk}/updates", {"audience": "external", "status": "Investigating errors."})
+        .json()
+    )
     assert draft["state"] == "draft" and draft["public_state"] == "investigating"
     refused = api_as(bob).post(f"/api/v1/updates/{draft['id']}/approve")
     assert refused.status_code == 403 and "Only the Incident Commander" in refused.json()["error"]
     approved = api.post(f"/api/v1/updates/{draft['id']}/approve")
-    assert approved.status_code == 200 and approved.json()["state"] == "published" and approved.json()["approved_by"] == "alice"
+    assert (
+        approved.status_code == 200
+        and approved.json()["state"] == "published"
+        and approved.json()["approved_by"] == "alice"
+    )
     assert api.post(f"/api/v1/updates/{draft['id']}/approve").status_code == 409
     assert api.post("/api/v1/updates/999999/approve").status_code == 404
 
@@ -238,11 +286,15 @@ def test_it_patches_the_cadence_by_api(incident, api):
     assert api.patch(f"/api/v1/incidents/{incident.pk}", {"update_cadence_minutes": 241}).status_code == 400
     reset = api.patch(f"/api/v1/incidents/{incident.pk}", {"update_cadence_minutes": None})
     assert reset.status_code == 200 and reset.json()["update_cadence_minutes"] is None
-    assert incident.entries.filter(kind=EntryKind.SYSTEM, body__contains="reset the update cadence to the SEV2 default").exists()
+    assert incident.entries.filter(
+        kind=EntryKind.SYSTEM, body__contains="reset the update cadence to the SEV2 default"
+    ).exists()
 
 
 def test_it_keeps_observers_from_posting_updates_by_api(incident, api_as, observer):
-    response = api_as(observer).post(f"/api/v1/incidents/{incident.pk}/updates", {"audience": "internal", "status": "x"})
+    response = api_as(observer).post(
+        f"/api/v1/incidents/{incident.pk}/updates", {"audience": "internal", "status": "x"}
+    )
     assert response.status_code == 403
 
 

@@ -49,7 +49,9 @@ def test_it_reminds_the_comms_lead_first_and_escalates_to_the_ic_after_the_grace
     _sweep(due + timedelta(minutes=12))
     first, escalation = _reminders(incident)
     assert escalation.metadata == {"due_at": due.isoformat(), "to": "alice", "role": "commander", "escalated": True}
-    assert escalation.body.startswith(f"Escalation: still no status update 10 min after {due:%H:%M} UTC. Alice Ng (Incident Commander)")
+    assert escalation.body.startswith(
+        f"Escalation: still no status update 10 min after {due:%H:%M} UTC. Alice Ng (Incident Commander)"
+    )
 
 
 def test_it_sends_one_reminder_when_the_sweeper_runs_twice(incident):

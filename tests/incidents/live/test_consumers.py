@@ -268,7 +268,6 @@ async def test_it_shows_who_is_in_the_room_and_updates_it_live(incident, alice, 
     assert await sync_to_async(RoomPresence.objects.count)() == 0
 
 
-
 async def test_it_never_sends_an_observer_a_write_control(incident, alice, observer):
     after = await last_entry_id(incident)
     watcher = await join_as(observer, incident, after=after)

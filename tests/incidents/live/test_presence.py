@@ -19,7 +19,9 @@ def test_it_forgets_the_sockets_of_a_process_that_stopped_beating(incident, alic
     assert not RoomPresence.objects.filter(server="dead-process").exists()
 
 
-def test_it_shows_presence_in_the_room_with_few_queries(client, incident, alice, bob, carol, django_assert_max_num_queries):
+def test_it_shows_presence_in_the_room_with_few_queries(
+    client, incident, alice, bob, carol, django_assert_max_num_queries
+):
     for n, user in enumerate([bob, carol]):
         presence.join(incident.pk, user.pk, f"specific.tab!{n}")
     for n in range(30):

@@ -22,7 +22,11 @@ def test_it_records_a_deploy_and_notes_it_in_the_room(api, incident):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["service"] == "checkout" and body["version"] == "v2.4.1" and body["deployed_at"].startswith("2026-01-02T03:04:05")
+    assert (
+        body["service"] == "checkout"
+        and body["version"] == "v2.4.1"
+        and body["deployed_at"].startswith("2026-01-02T03:04:05")
+    )
     assert incident.entries.filter(kind=EntryKind.DEPLOY).count() == 1
 
 
@@ -43,7 +47,9 @@ def test_it_refuses_bad_deploys_with_json_errors(api, checkout, payload, status,
 
 
 def test_it_records_flag_changes(api, incident):
-    response = api.post("/api/v1/flag-changes", {"service": "checkout", "flag": "new-cart", "enabled": True, "changed_by": "dana"})
+    response = api.post(
+        "/api/v1/flag-changes", {"service": "checkout", "flag": "new-cart", "enabled": True, "changed_by": "dana"}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["enabled"] is True
     assert FlagChange.objects.get().changed_by == "dana"
@@ -51,14 +57,25 @@ def test_it_records_flag_changes(api, incident):
 
 
 def test_it_refuses_change_records_from_observers_and_strangers(api_as, observer, checkout, client):
-    assert api_as(observer).post("/api/v1/flag-changes", {"service": "checkout", "flag": "x", "enabled": False}).status_code == 403
-    assert client.post("/api/v1/deploys", {"service": "checkout", "version": "v1"}, content_type="application/json").status_code == 401
+    assert (
+        api_as(observer)
+        .post("/api/v1/flag-changes", {"service": "checkout", "flag": "x", "enabled": False})
+        .status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/deploys", {"service": "checkout", "version": "v1"}, content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert FlagChange.objects.count() == Deploy.objects.count() == 0
 
 
 def test_it_assesses_impact_and_answers_the_suggestion(api, incident):
     response = api.post(
-        f"/api/v1/incidents/{incident.pk}/assessment", {"services": ["checkout"], "users_affected_pct": 40, "core_flow_down": True}
+        f"/api/v1/incidents/{incident.pk}/assessment",
+        {"services": ["checkout"], "users_affected_pct": 40, "core_flow_down": True},
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -84,7 +101,9 @@ def test_it_refuses_bad_assessments(api, incident, payload, message):
 
 def test_it_answers_409_when_someone_else_than_the_ic_confirms(api_as, bob, incident):
     api = api_as(bob)
-    assert api.post(f"/api/v1/incidents/{incident.pk}/assessment/confirm", {}).status_code == 409  # nothing to confirm yet
+    assert (
+        api.post(f"/api/v1/incidents/{incident.pk}/assessment/confirm", {}).status_code == 409
+    )  # nothing to confirm yet
     api.post(f"/api/v1/incidents/{incident.pk}/assessment", {"users_affected_pct": 40, "core_flow_down": True})
     response = api.post(f"/api/v1/incidents/{incident.pk}/assessment/confirm", {"severity": "SEV1"})
     assert response.status_code == 409
@@ -113,7 +132,11 @@ def test_it_logs_a_decision_and_its_outcome(api, api_as, bob, incident):
     )
     assert response.status_code == 201, response.content
     decision = response.json()
-    assert decision["state"] == "proposed" and decision["owner"] == "bob" and decision["options"] == ["roll back", "flag off"]
+    assert (
+        decision["state"] == "proposed"
+        and decision["owner"] == "bob"
+        and decision["options"] == ["roll back", "flag off"]
+    )
     too_early = api.post(f"/api/v1/decisions/{decision['id']}/outcome", {"outcome": "worked"})
     assert too_early.status_code == 409
     assert api_as(bob).post(f"/api/v1/decisions/{decision['id']}/decide").status_code == 409, "only the IC decides"
@@ -132,13 +155,17 @@ def test_it_refuses_bad_decisions(api, incident):
     assert response.status_code == 400 and response.json()["error"] == "No active user named “ghost”."
     bad_outcome = api.post("/api/v1/decisions/999999/outcome", {"outcome": "worked"})
     assert bad_outcome.status_code == 404
-    assert api.post(path, {"question": "q?", "chosen": "x", "outcome": "great"}).status_code == 201  # unknown keys are ignored
+    assert (
+        api.post(path, {"question": "q?", "chosen": "x", "outcome": "great"}).status_code == 201
+    )  # unknown keys are ignored
     decision = Decision.objects.get()
     assert api.post(f"/api/v1/decisions/{decision.pk}/outcome", {"outcome": "great"}).status_code == 400
 
 
 def test_it_keeps_a_theories_board(api, incident):
-    created = api.post(f"/api/v1/incidents/{incident.pk}/theories", {"hypothesis": "DNS", "evidence": "resolver timeouts"})
+    created = api.post(
+        f"/api/v1/incidents/{incident.pk}/theories", {"hypothesis": "DNS", "evidence": "resolver timeouts"}
+    )
     assert created.status_code == 201
     theory = created.json()
     ruled_out = api.post(f"/api/v1/theories/{theory['id']}/state", {"state": "ruled_out", "evidence": "dig is fine"})
@@ -157,7 +184,9 @@ def test_it_hands_off_command_when_the_new_ic_accepts(api, api_as, bob, incident
     accepted = api_as(bob).post(f"/api/v1/incidents/{incident.pk}/handoff/accept")
     assert accepted.status_code == 200 and accepted.json()["roles"]["commander"] == "bob"
     assert incident.entries.filter(kind=EntryKind.BRIEFING).exists()
-    assert api_as(bob).post(f"/api/v1/incidents/{incident.pk}/handoff/accept").status_code == 409, "nothing left to accept"
+    assert api_as(bob).post(f"/api/v1/incidents/{incident.pk}/handoff/accept").status_code == 409, (
+        "nothing left to accept"
+    )
 
 
 def test_it_answers_409_when_the_ic_would_also_be_tech_lead(api, incident):
@@ -180,7 +209,9 @@ def test_it_documents_the_restore_endpoints(api):
 
 
 def test_it_lists_recovery_options_beside_recent_changes(api, incident, checkout):
-    before = actions.record_deploy(service=checkout, version="v2.4.1", deployed_at=incident.started_at - timedelta(minutes=5))
+    before = actions.record_deploy(
+        service=checkout, version="v2.4.1", deployed_at=incident.started_at - timedelta(minutes=5)
+    )
     actions.record_flag_change(service=checkout, flag="new-cart", enabled=True)
     body = api.get(f"/api/v1/incidents/{incident.pk}/recovery").json()
     assert body["services"][0]["service"] == "checkout"
@@ -197,7 +228,9 @@ def test_it_lists_recovery_options_beside_recent_changes(api, incident, checkout
 
 
 def test_it_withdraws_proposals_and_declines_offers(api, api_as, bob, incident):
-    decision = api.post(f"/api/v1/incidents/{incident.pk}/decisions", {"question": "Restart?", "chosen": "Restart"}).json()
+    decision = api.post(
+        f"/api/v1/incidents/{incident.pk}/decisions", {"question": "Restart?", "chosen": "Restart"}
+    ).json()
     assert api.post(f"/api/v1/decisions/{decision['id']}/withdraw").json()["state"] == "withdrawn"
     assert api.post(f"/api/v1/decisions/{decision['id']}/withdraw").status_code == 409
     api.post(f"/api/v1/incidents/{incident.pk}/roles", {"role": "commander", "username": "bob"})

@@ -90,19 +90,24 @@ def test_it_withdraws_a_proposal_but_keeps_it_in_the_log(incident, alice, bob):
     decision.refresh_from_db()
     assert decision.state == Decision.State.WITHDRAWN and not decision.is_open
     assert (
-        incident.entries.last().body == "Bob Ortiz withdrew the proposal **Roll back checkout?** → Roll back to v2.4.0. flag off is faster"
+        incident.entries.last().body
+        == "Bob Ortiz withdrew the proposal **Roll back checkout?** → Roll back to v2.4.0. flag off is faster"
     )
 
 
 def test_it_prefills_a_decision_from_the_catalogue(incident, checkout):
-    flag = Mitigation.objects.create(service=checkout, kind=MitigationKind.FLAG_OFF, title="Turn off new-cart", risk="old cart is slower")
+    flag = Mitigation.objects.create(
+        service=checkout, kind=MitigationKind.FLAG_OFF, title="Turn off new-cart", risk="old cart is slower"
+    )
     Mitigation.objects.create(service=checkout, kind=MitigationKind.RESTART, title="Restart pods")
     values = decisions.prefill_decision(incident, mitigation=flag)
     assert values["question"] == "How do we restore Checkout?"
     assert values["options"] == ["Turn off new-cart", "Restart pods"]
     assert values["chosen"] == "Turn off new-cart"
     assert values["risk"] == "old cart is slower"
-    assert values["preconditions"] == "The suspect change sits behind a feature flag.", "generic preconditions fill the gap"
+    assert values["preconditions"] == "The suspect change sits behind a feature flag.", (
+        "generic preconditions fill the gap"
+    )
 
 
 def test_it_prefills_a_rollback_from_a_deploy(incident, checkout):

@@ -77,7 +77,9 @@ def test_it_lets_the_ic_override_with_a_reason(incident, alice):
 
 def test_it_lets_only_the_ic_confirm_and_only_once(incident, alice, bob):
     assessment = restore.assess_impact(incident, actor=bob, users_affected_pct=40, core_flow_down=True)
-    with pytest.raises(actions.ActionConflict, match=r"Only the Incident Commander \(Alice Ng\) can confirm the severity"):
+    with pytest.raises(
+        actions.ActionConflict, match=r"Only the Incident Commander \(Alice Ng\) can confirm the severity"
+    ):
         restore.confirm_severity(assessment, actor=bob)
     restore.confirm_severity(assessment, actor=alice)
     with pytest.raises(actions.ActionConflict, match="already settled as SEV1"):
@@ -93,7 +95,9 @@ def test_it_corrects_lifecycle_times_with_the_old_value_in_the_entry(incident, a
     assert incident.started_at == earlier and incident.detected_at == detected
     entry = incident.entries.last()
     assert entry.kind == EntryKind.LIFECYCLE
-    assert entry.body.startswith(f"Alice Ng corrected the start {earlier:%Y-%m-%d %H:%M} UTC (was {started:%Y-%m-%d %H:%M} UTC)")
+    assert entry.body.startswith(
+        f"Alice Ng corrected the start {earlier:%Y-%m-%d %H:%M} UTC (was {started:%Y-%m-%d %H:%M} UTC)"
+    )
     assert entry.metadata["changes"]["started_at"] == earlier.isoformat()
 
 
@@ -118,7 +122,9 @@ def test_it_refuses_acknowledgement_before_detection(incident, alice):
 
 
 def test_it_keeps_ruled_out_theories_with_their_evidence(incident, alice, bob):
-    theory = restore.add_theory(incident, actor=bob, hypothesis="The v2.4.1 deploy broke card payments", evidence="errors began 21:02")
+    theory = restore.add_theory(
+        incident, actor=bob, hypothesis="The v2.4.1 deploy broke card payments", evidence="errors began 21:02"
+    )
     restore.set_theory_state(theory, actor=alice, state="ruled_out", evidence="errors also on v2.4.0 canary")
     theory.refresh_from_db()
     assert theory.state == Theory.State.RULED_OUT

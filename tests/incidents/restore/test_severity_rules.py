@@ -20,7 +20,14 @@ from incidents.restore.severity_rules import Impact, SeverityRule, suggest_sever
         (15, False, False, (), "SEV3", "15% of users affected → SEV3"),
         (2, False, False, (), "SEV4", "2% of users affected → SEV4"),
         (0, False, True, (), "SEV4", "visible to customers → SEV4"),
-        (0, False, False, ("Search",), "SEV5", "no core Search flow down, 0% of users affected and not visible to customers → SEV5"),
+        (
+            0,
+            False,
+            False,
+            ("Search",),
+            "SEV5",
+            "no core Search flow down, 0% of users affected and not visible to customers → SEV5",
+        ),
     ],
 )
 def test_it_suggests_severity_from_the_table(settings, pct, core_down, visible, services, severity, reason):

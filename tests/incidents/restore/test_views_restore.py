@@ -64,7 +64,9 @@ def test_it_shows_the_recovery_panel_with_generic_options_and_the_deploy_before_
 
 def test_it_assesses_impact_over_htmx_and_answers_the_panels(room, incident, checkout):
     response = room.post(
-        f"/incidents/{incident.pk}/impact/", {"services": [checkout.pk], "users_affected_pct": "40", "core_flow_down": "on"}, **HTMX
+        f"/incidents/{incident.pk}/impact/",
+        {"services": [checkout.pk], "users_affected_pct": "40", "core_flow_down": "on"},
+        **HTMX,
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -76,7 +78,9 @@ def test_it_assesses_impact_over_htmx_and_answers_the_panels(room, incident, che
 def test_it_reanswers_a_bad_assessment_form_with_422(room, incident):
     response = room.post(f"/incidents/{incident.pk}/impact/", {"users_affected_pct": "140"}, **HTMX)
     assert response.status_code == 422
-    assert 'aria-invalid="true"' in response.content.decode() and "less than or equal to 100" in response.content.decode()
+    assert (
+        'aria-invalid="true"' in response.content.decode() and "less than or equal to 100" in response.content.decode()
+    )
     assert not incident.assessments.exists()
 
 
@@ -160,15 +164,25 @@ def test_it_pushes_the_panels_to_the_room_after_commit(incident, alice, capture_
 
 def test_it_proposes_a_decision_without_javascript(room, incident):
     page = room.get(f"/incidents/{incident.pk}/decisions/new/")
-    assert page.status_code == 200 and 'name="question"' in page.content.decode() and "hx-post" not in page.content.decode()
-    bad = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "", "timebox_minutes": "0"})
+    assert (
+        page.status_code == 200
+        and 'name="question"' in page.content.decode()
+        and "hx-post" not in page.content.decode()
+    )
+    bad = room.post(
+        f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "", "timebox_minutes": "0"}
+    )
     assert bad.status_code == 422 and "field-error" in bad.content.decode()
     good = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "Restart pods"})
     assert good.status_code == 302 and Decision.objects.get().state == "proposed"
 
 
 def test_it_reanswers_a_bad_prefilled_decision_in_its_box(room, incident):
-    response = room.post(f"/incidents/{incident.pk}/decisions/", {"question": "Restart?", "chosen": "x", "timebox_minutes": "5000"}, **HTMX)
+    response = room.post(
+        f"/incidents/{incident.pk}/decisions/",
+        {"question": "Restart?", "chosen": "x", "timebox_minutes": "5000"},
+        **HTMX,
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert 'hx-target="#decision-new"' in html and "less than or equal to 1440" in html

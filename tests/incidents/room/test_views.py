@@ -46,7 +46,9 @@ def test_it_lists_open_incidents_by_severity_and_hides_resolved(alice_client, al
     assert page.index("Major thing") < page.index("Minor thing")
     assert "Old thing" not in page
     assert "Old thing" in alice_client.get("/incidents/?show=resolved").content.decode()
-    assert {minor.ref, major.ref} <= set(re.findall(r"INC-\d+", alice_client.get("/incidents/?show=all").content.decode()))
+    assert {minor.ref, major.ref} <= set(
+        re.findall(r"INC-\d+", alice_client.get("/incidents/?show=all").content.decode())
+    )
 
 
 def test_it_lists_without_a_query_per_incident(alice_client, alice, checkout, django_assert_max_num_queries):
@@ -57,7 +59,9 @@ def test_it_lists_without_a_query_per_incident(alice_client, alice, checkout, dj
 
 
 def test_it_declares_and_lands_in_the_room_as_commander(alice_client, alice, checkout):
-    response = alice_client.post("/incidents/declare/", {"title": "Checkout down", "severity": "SEV1", "summary": "", "services": [checkout.pk]})
+    response = alice_client.post(
+        "/incidents/declare/", {"title": "Checkout down", "severity": "SEV1", "summary": "", "services": [checkout.pk]}
+    )
     incident = Incident.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.pk}/"
     assert incident.commander == alice and list(incident.services.all()) == [checkout]
@@ -77,7 +81,9 @@ def test_it_shows_severity_definitions_on_the_declare_form(alice_client):
 
 
 def test_it_escapes_user_text_in_the_room(alice_client, alice):
-    incident = actions.declare_incident(actor=alice, title="<script>alert('t')</script>", severity="SEV3", summary="<img src=x onerror=alert(1)>")
+    incident = actions.declare_incident(
+        actor=alice, title="<script>alert('t')</script>", severity="SEV3", summary="<img src=x onerror=alert(1)>"
+    )
     actions.post_entry(incident, kind="note", body="<b onmouseover=alert(1)>hover</b>", actor=alice)
     page = alice_client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "<script>alert('t')</script>" not in page and "&lt;script&gt;" in page
@@ -101,7 +107,8 @@ def test_the_room_costs_the_same_queries_with_many_entries(alice_client, inciden
     with CaptureQueriesContext(connection) as few:
         alice_client.get(f"/incidents/{incident.pk}/")
     TimelineEntry.objects.bulk_create(
-        TimelineEntry(incident=incident, kind="note", actor=alice, body=f"n{n}", html=f"<p>n{n}</p>") for n in range(400)
+        TimelineEntry(incident=incident, kind="note", actor=alice, body=f"n{n}", html=f"<p>n{n}</p>")
+        for n in range(400)
     )
     with django_assert_num_queries(len(few.captured_queries)):
         page = alice_client.get(f"/incidents/{incident.pk}/").content.decode()
@@ -109,7 +116,9 @@ def test_the_room_costs_the_same_queries_with_many_entries(alice_client, inciden
 
 
 def test_it_loads_older_entries_on_demand(alice_client, incident, alice):
-    TimelineEntry.objects.bulk_create(TimelineEntry(incident=incident, kind="note", actor=alice, body="x", html="x") for _ in range(150))
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(incident=incident, kind="note", actor=alice, body="x", html="x") for _ in range(150)
+    )
     first_shown = incident.entries.order_by("-pk")[99].pk
     page = alice_client.get(f"/incidents/{incident.pk}/entries/older/?before={first_shown}").content.decode()
     assert page.count('class="entry ') == 51 and "Load older entries" not in page
@@ -117,7 +126,12 @@ def test_it_loads_older_entries_on_demand(alice_client, incident, alice):
 
 def test_it_posts_an_entry_with_htmx(alice_client, incident):
     last = incident.entries.last().pk
-    response = alice_client.post(f"/incidents/{incident.pk}/entries/", {"kind": "finding", "body": "DB pool exhausted"}, HTTP_X_WARROOM_AFTER=str(last), **HTMX)
+    response = alice_client.post(
+        f"/incidents/{incident.pk}/entries/",
+        {"kind": "finding", "body": "DB pool exhausted"},
+        HTTP_X_WARROOM_AFTER=str(last),
+        **HTMX,
+    )
     assert response.status_code == 200
     html = response.content.decode()
     entry = incident.entries.last()
@@ -140,7 +154,9 @@ def test_it_posts_an_entry_without_javascript(alice_client, incident):
 
 
 def test_it_assigns_a_role_with_htmx(alice_client, incident, bob):
-    response = alice_client.post(f"/incidents/{incident.pk}/roles/", {"role": "comms_lead", "user": bob.pk}, HTTP_X_WARROOM_AFTER="0", **HTMX)
+    response = alice_client.post(
+        f"/incidents/{incident.pk}/roles/", {"role": "comms_lead", "user": bob.pk}, HTTP_X_WARROOM_AFTER="0", **HTMX
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="roles-panel"' in html and 'id="room-header"' in html and "named Bob Ortiz Communications Lead" in html
