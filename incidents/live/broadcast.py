@@ -75,8 +75,9 @@ def group_name(incident_id: int) -> str:
     return f"incident-{incident_id}"
 
 
-def render_entry(entry: TimelineEntry) -> str:
-    return render_to_string("incidents/room.html#entry-oob", {"entry": entry})
+def render_entry(entry: TimelineEntry, *, can_write: bool = True) -> str:
+    """An entry as the room appends it; read-only viewers get it without its write controls."""
+    return render_to_string("incidents/room.html#entry-oob", {"entry": entry, "can_write": can_write})
 
 
 # --- collecting a transaction's entries -------------------------------------------------------------------
@@ -130,6 +131,7 @@ def send_batch(incident_id: int, entry_ids: list[int], panels: Iterable[str]) ->
         "type": "room.update",
         "previous_id": earlier.values_list("pk", flat=True).first(),
         "entries": [[entry.pk, render_entry(entry)] for entry in entries],
+        "entries_read": [[entry.pk, render_entry(entry, can_write=False)] for entry in entries],
         "panels": render_panels(incident_id, panels),
     }
     group_send(incident_id, message)

@@ -117,7 +117,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             # The layer dropped messages for this socket (its buffer was full): catch up from the record.
             await self._replay(self.last_id)
         frame = []
-        for entry_id, html in event["entries"]:
+        for entry_id, html in event["entries" if self.can_write else "entries_read"]:
             if entry_id in self.replayed:
                 self.replayed.discard(entry_id)
                 continue
@@ -137,7 +137,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _replay(self, after: int, *, late: bool = False) -> None:
         while True:
-            frames = await database_sync_to_async(replay.entry_frames)(self.incident_id, after, late=late)
+            frames = await database_sync_to_async(replay.entry_frames)(
+                self.incident_id, after, late=late, can_write=self.can_write
+            )
             for entry_id, html in frames:
                 await self.send(text_data=html)
                 self.replayed.add(entry_id)

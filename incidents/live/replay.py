@@ -25,7 +25,7 @@ def may_watch(user, incident_id: int) -> bool:
 
 
 def entry_frames(
-    incident_id: int, after: int, *, late: bool = False, limit: int = REPLAY_BATCH
+    incident_id: int, after: int, *, late: bool = False, limit: int = REPLAY_BATCH, can_write: bool = True
 ) -> list[tuple[int, str]]:
     """Up to `limit` entries after id `after` (plus recent late commits when `late`), oldest first, rendered."""
     wanted = Q(pk__gt=after)
@@ -34,7 +34,7 @@ def entry_frames(
     entries = (
         TimelineEntry.objects.select_related("actor").filter(wanted, incident_id=incident_id).order_by("pk")[:limit]
     )
-    return [(entry.pk, broadcast.render_entry(entry)) for entry in entries]
+    return [(entry.pk, broadcast.render_entry(entry, can_write=can_write)) for entry in entries]
 
 
 def room_state(incident_id: int, *, can_write: bool) -> str:

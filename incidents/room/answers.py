@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 from incidents.access import get_incident_for_user
-from incidents.live.broadcast import PANELS_FOR_KIND
+from incidents.live.broadcast import PANELS_FOR_KIND, render_entry
 from incidents.models import Incident, TimelineEntry
 from warroom.errors import ActionError
 
@@ -111,9 +111,7 @@ def with_catch_up(request: HttpRequest, incident: Incident, html: str, *, status
     after = parse_int(request.headers.get("X-Warroom-After"))
     if after is not None:
         entries = TimelineEntry.objects.select_related("actor").filter(incident=incident, pk__gt=after).order_by("pk")
-        html += "".join(
-            render_to_string("incidents/room.html#entry-oob", {"entry": e}) for e in entries[:CATCH_UP_LIMIT]
-        )
+        html += "".join(render_entry(e) for e in entries[:CATCH_UP_LIMIT])
     return HttpResponse(html, status=status)
 
 

@@ -100,9 +100,8 @@ def older_entries(request, pk):
         entries = entries.filter(pk__lt=before)
     entries = list(entries[:PAGE_SIZE])[::-1]
     has_older = bool(entries) and incident.entries.filter(pk__lt=entries[0].pk).exists()
-    return render(
-        request, "incidents/room.html#older", {"incident": incident, "entries": entries, "has_older": has_older}
-    )
+    context = {"incident": incident, "entries": entries, "has_older": has_older, "can_write": can_write(request.user)}
+    return render(request, "incidents/room.html#older", context)
 
 
 @require_POST

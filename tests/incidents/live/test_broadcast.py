@@ -63,8 +63,10 @@ def test_it_renders_a_read_only_variant_without_write_controls(incident, alice, 
         actions.change_status(incident, status="identified", actor=alice)
     [message] = sent
     writers, readers = message["panels"]["write"], message["panels"]["read"]
-    assert "<form" in writers and "<button" in writers
-    assert "<form" not in readers and "<button" not in readers
+    assert "<form" in writers and "<button" in writers and "Add action item" in writers
+    for html in [readers, *(html for _, html in message["entries_read"])]:
+        assert "<form" not in html and "<button" not in html and 'class="button' not in html
+        assert "entry-promote" not in html
     for name in ("header", "roles", "cadence", "restore"):
         assert panel_count(readers, name) == 1
 
