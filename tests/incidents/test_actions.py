@@ -1,6 +1,5 @@
 """The actions are the only writers: each validates, writes, and leaves a readable timeline entry."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from incidents import actions
 from incidents.live import broadcast
 from incidents.models import EntryKind, Incident, Role, RoleAssignment, Status, TimelineEntry
+from tests.conftest import drain_channel
 
 
 def test_it_declares_with_the_declarer_as_commander(alice, checkout):
@@ -182,25 +182,15 @@ def test_it_raises_and_lowers_severity_in_words(incident, alice):
 
 def test_it_broadcasts_only_after_commit(incident, bob, django_capture_on_commit_callbacks):
     layer = get_channel_layer()
-
-    async def subscribe():
-        channel = await layer.new_channel()
-        await layer.group_add(broadcast.group_name(incident.pk), channel)
-        return channel
-
-    async def receive(channel):
-        try:
-            return await asyncio.wait_for(layer.receive(channel), 0.3)
-        except TimeoutError:
-            return None
-
-    channel = async_to_sync(subscribe)()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(broadcast.group_name(incident.pk), channel)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.post_entry(incident, kind="note", body="checking dashboards", actor=bob)
     assert callbacks, "the broadcast waits for the commit"
+    assert async_to_sync(drain_channel)(layer, channel) == []
     for callback in callbacks:
         callback()
-    message = async_to_sync(receive)(channel)
+    [message] = async_to_sync(drain_channel)(layer, channel)
     assert message["type"] == "room.update"
     [(entry_id, html)] = message["entries"]
     assert f'id="entry-{entry_id}"' in html and "checking dashboards" in html

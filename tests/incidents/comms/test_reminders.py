@@ -1,6 +1,5 @@
 """Reminders for overdue updates: one per missed due time, to the Comms Lead, then escalated to the IC."""
 
-import asyncio
 from datetime import timedelta
 
 from django.utils import timezone
@@ -93,27 +92,10 @@ def test_it_sends_no_reminder_without_a_cadence(alice):
     assert _reminders(incident) == []
 
 
-def test_it_pushes_the_red_panel_to_the_room_with_the_reminder(incident, django_capture_on_commit_callbacks):
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    from incidents.live import broadcast
-
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(broadcast.group_name(incident.pk), channel)
+def test_it_pushes_the_red_panel_to_the_room_with_the_reminder(incident, capture_broadcasts):
     Incident.objects.filter(pk=incident.pk).update(next_update_due_at=timezone.now() - timedelta(minutes=3))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_broadcasts(incident) as sent:
         tasks.sweep_update_reminders()
-    frames = []
-
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), timeout=5)
-
-    for _ in range(4):
-        frames.append(async_to_sync(receive)())
-        if any('id="comms-panel"' in f["panels"]["write"] for f in frames):
-            break
-    panel = next(f["panels"]["write"] for f in frames if 'id="comms-panel"' in f["panels"]["write"])
+    [message] = sent
+    panel = message["panels"]["write"]
     assert 'class="card comms overdue"' in panel and "overdue by 3 min" in panel
-    async_to_sync(layer.group_discard)(broadcast.group_name(incident.pk), channel)
