@@ -72,3 +72,32 @@ def test_it_shows_reconnecting_while_the_server_is_away(live_app, new_page, inci
     expect(pill).to_have_attribute("data-state", "reconnecting")
     expect(pill).to_have_text(re.compile("Reconnecting"))
     screenshot(page, "live-room-reconnecting-dark")
+
+
+def test_it_refreshes_every_panel_of_the_severity_and_keeps_an_observer_read_only(
+    live_app, new_page, incident, alice, observer
+):
+    room_url = f"{live_app.url}/incidents/{incident.pk}/"
+    ic, watcher = new_page(), new_page(color_scheme="dark")
+    login(ic, live_app.url, "alice", "pw-alice-123")
+    login(watcher, live_app.url, "olivia", "pw-olivia-123")
+    for page in (ic, watcher):
+        page.goto(room_url)
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(watcher.locator("#comms-panel .cadence-note")).to_contain_text("SEV2 default: every 30 min")
+    assert watcher.locator("#room-header form, #roles-panel form, #room-action-items .button").count() == 0
+
+    # The IC is halfway through an update when the severity goes up: her text stays, the prefill waits.
+    ic.locator("#update-composer textarea[name=next_steps]").fill("Watching the error rate")
+    ic.locator("#severity-select").select_option("SEV1")
+    ic.locator(".severity-form button").click()
+
+    for page in (ic, watcher):
+        expect(page.locator("#room-header .sev")).to_have_text("SEV1")
+        expect(page.locator("#comms-panel .cadence-note")).to_contain_text("SEV1 default: every 15 min")
+        expect(page.locator("#timeline .entry.kind-severity")).to_have_count(1)
+    expect(ic.locator("#update-composer textarea[name=next_steps]")).to_have_value("Watching the error rate")
+    assert watcher.locator("#room-header form, #roles-panel form, #room-action-items .button").count() == 0
+    assert watcher.locator("#timeline .entry-promote").count() == 0
+    screenshot(ic, "live-severity-raised-writer")
+    screenshot(watcher, "live-severity-raised-observer-dark")
