@@ -14,7 +14,6 @@ from action_items.models import ActionItem, ExportState
 from incidents import actions
 from incidents.models import EntryKind
 from postmortems.models import Postmortem
-from warroom.celery import app as celery_app
 
 from .jira_server import FakeJira
 
@@ -33,15 +32,6 @@ def jira(settings):
         yield server
 
 
-@pytest.fixture
-def eager_tasks():
-    """Run queued tasks in-process at once (Celery's own testing mode), so delay_on_commit reaches the server."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def export(item, user, callbacks):
     with callbacks(execute=True):
         tasks.send_to_jira_on_commit(item_actions.request_jira_export(item, actor=user))  # as the views do
@@ -54,7 +44,7 @@ def retry_time_has_come(item):
 
 
 def test_it_creates_the_jira_issue_and_stores_key_and_link(
-    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, django_capture_on_commit_callbacks
 ):
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.EXPORTED
@@ -75,7 +65,7 @@ def test_it_creates_the_jira_issue_and_stores_key_and_link(
 
 
 def test_it_sends_a_bearer_token_without_an_email(
-    jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, settings, django_capture_on_commit_callbacks
 ):
     settings.JIRA = {**settings.JIRA, "EMAIL": ""}
     export(item, alice, django_capture_on_commit_callbacks)
@@ -83,7 +73,7 @@ def test_it_sends_a_bearer_token_without_an_email(
 
 
 def test_it_never_creates_a_second_issue_for_the_same_item(
-    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, django_capture_on_commit_callbacks
 ):
     export(item, alice, django_capture_on_commit_callbacks)
     tasks.export_action_item_to_jira(item.pk)  # a redelivered task
@@ -93,7 +83,7 @@ def test_it_never_creates_a_second_issue_for_the_same_item(
         item_actions.request_jira_export(item, actor=alice)
 
 
-def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_celery, item, alice, django_capture_on_commit_callbacks):
     jira.then(400, {"errorMessages": [], "errors": {"issuetype": "The issue type selected is invalid."}})
     item = export(item, alice, django_capture_on_commit_callbacks)
     assert item.export_state == ExportState.FAILED
@@ -111,7 +101,7 @@ def test_it_shows_jiras_400_and_does_not_retry_it(jira, eager_tasks, item, alice
 
 
 def test_it_retries_after_a_401_once_the_retry_time_comes(
-    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, django_capture_on_commit_callbacks
 ):
     jira.then(401, {"errorMessages": ["You are not authenticated. Authentication required to perform this operation."]})
     item = export(item, alice, django_capture_on_commit_callbacks)
@@ -127,7 +117,7 @@ def test_it_retries_after_a_401_once_the_retry_time_comes(
 
 
 def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(
-    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, django_capture_on_commit_callbacks
 ):
     jira.then(500, "<html>Internal Server Error</html>").then(503, {"errorMessages": ["Try later"]})
     item = export(item, alice, django_capture_on_commit_callbacks)
@@ -147,7 +137,7 @@ def test_it_keeps_retrying_a_500_until_jira_answers_and_tells_the_room_once(
 
 
 def test_it_gives_up_after_the_configured_attempts_and_says_so(
-    jira, eager_tasks, item, alice, settings, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, settings, django_capture_on_commit_callbacks
 ):
     settings.JIRA = {**settings.JIRA, "MAX_ATTEMPTS": 2}
     jira.then(502, {}).then(502, {})
@@ -160,7 +150,9 @@ def test_it_gives_up_after_the_configured_attempts_and_says_so(
     assert "press Retry" in item.incident.entries.filter(metadata__change="jira_failed").last().body
 
 
-def test_it_retries_when_jira_cannot_be_reached(item, alice, settings, eager_tasks, django_capture_on_commit_callbacks):
+def test_it_retries_when_jira_cannot_be_reached(
+    item, alice, settings, eager_celery, django_capture_on_commit_callbacks
+):
     with FakeJira() as closed:
         url = closed.url
     settings.JIRA = {**settings.JIRA, "BASE_URL": url, "PROJECT_KEY": "OPS", "TIMEOUT": 2}
@@ -180,7 +172,7 @@ def test_it_picks_up_an_export_a_dead_worker_left_half_done(jira, item):
 
 
 def test_it_exports_all_of_a_postmortems_items(
-    jira, eager_tasks, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
+    jira, eager_celery, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
 ):
     postmortem = Postmortem.objects.create(incident=incident)
     first = raise_item(incident, bob, postmortem=postmortem)
@@ -207,7 +199,7 @@ def test_it_refuses_to_export_without_jira_configured(item, alice, settings):
     assert item.export_state == ExportState.NONE
 
 
-def test_it_exports_by_api(jira, eager_tasks, api, item, django_capture_on_commit_callbacks):
+def test_it_exports_by_api(jira, eager_celery, api, item, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/v1/action-items/{item.pk}/jira")
     assert response.status_code == 202
@@ -217,7 +209,7 @@ def test_it_exports_by_api(jira, eager_tasks, api, item, django_capture_on_commi
 
 
 def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(
-    jira, eager_tasks, item, alice, django_capture_on_commit_callbacks
+    jira, eager_celery, item, alice, django_capture_on_commit_callbacks
 ):
     from django.test import Client
 
@@ -241,7 +233,7 @@ def test_it_shows_the_failure_and_a_retry_button_on_the_item_page(
 
 
 def test_it_exports_a_postmortems_items_from_its_button(
-    jira, eager_tasks, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
+    jira, eager_celery, incident, alice, bob, raise_item, django_capture_on_commit_callbacks
 ):
     from django.test import Client
 
@@ -260,7 +252,7 @@ def test_it_exports_a_postmortems_items_from_its_button(
     assert "Every action item of this postmortem is already in Jira" in response.content.decode()
 
 
-def test_it_sends_an_export_whose_task_was_lost(jira, eager_tasks, item, alice, django_capture_on_commit_callbacks):
+def test_it_sends_an_export_whose_task_was_lost(jira, eager_celery, item, alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         item_actions.request_jira_export(item, actor=alice)  # the message never reached the broker
     assert jira.requests == []

@@ -5,12 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import login, screenshot
-from tests.postmortem_fixtures import eager_celery, scripted_incident  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
 
 
-def test_it_drafts_edits_checks_and_publishes_a_postmortem(live_app, new_page, scripted_incident, eager_celery):  # noqa: F811
+def test_it_drafts_edits_checks_and_publishes_a_postmortem(live_app, new_page, scripted_incident, eager_celery):
     incident = scripted_incident
     page = new_page()
     login(page, live_app.url, "alice", "pw-alice-123")
@@ -48,7 +47,7 @@ def test_it_drafts_edits_checks_and_publishes_a_postmortem(live_app, new_page, s
     screenshot(page, "postmortem-published")
 
 
-def test_it_shows_both_texts_when_two_people_edit_at_once(live_app, new_page, scripted_incident, bob):  # noqa: F811
+def test_it_shows_both_texts_when_two_people_edit_at_once(live_app, new_page, scripted_incident, bob):
     from incidents import actions as incident_actions
     from postmortems import actions
 
