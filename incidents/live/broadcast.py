@@ -51,10 +51,13 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
     EntryKind.ACTION_ITEM: frozenset({"action_items"}),
 }
 
-#: Renders the named panels of an incident out of band, once for writers and once read-only:
-#: `renderer(incident_id, names) -> {"write": html, "read": html}`. Set by the room
+#: The audiences a panel is rendered for: people who may change the room, and read-only viewers.
+AUDIENCES = ("write", "read")
+
+#: Renders the named panels of an incident out of band, once per audience asked for:
+#: `renderer(incident_id, names, audiences) -> {"write": html, "read": html}`. Set by the room
 #: (incidents/room/panels.py) when the app is ready: the kernel names panels but never draws them.
-PanelRenderer = Callable[[int, Iterable[str]], dict[str, str]]
+PanelRenderer = Callable[[int, Iterable[str], Iterable[str]], dict[str, str]]
 _panel_renderer: PanelRenderer | None = None
 
 
@@ -63,12 +66,12 @@ def set_panel_renderer(renderer: PanelRenderer | None) -> None:
     _panel_renderer = renderer
 
 
-def render_panels(incident_id: int, names: Iterable[str]) -> dict[str, str]:
+def render_panels(incident_id: int, names: Iterable[str], audiences: Iterable[str] = AUDIENCES) -> dict[str, str]:
     """The named panels as out-of-band fragments, per audience (empty before the room registered its renderer)."""
-    names = sorted(set(names))
+    names, audiences = sorted(set(names)), tuple(audiences)
     if not names or _panel_renderer is None:
-        return {"write": "", "read": ""}
-    return _panel_renderer(incident_id, names)
+        return dict.fromkeys(audiences, "")
+    return _panel_renderer(incident_id, names, audiences)
 
 
 def group_name(incident_id: int) -> str:

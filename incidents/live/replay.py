@@ -39,5 +39,6 @@ def entry_frames(
 
 def room_state(incident_id: int, *, can_write: bool) -> str:
     """Every panel and the presence list as they are now: sent after a resume, since they may have changed."""
-    panels = broadcast.render_panels(incident_id, broadcast.ALL_PANELS)
-    return panels["write" if can_write else "read"] + presence.render(incident_id)
+    audience = "write" if can_write else "read"
+    panels = broadcast.render_panels(incident_id, broadcast.ALL_PANELS, audiences=[audience])
+    return panels[audience] + presence.render(incident_id)

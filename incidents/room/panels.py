@@ -109,17 +109,13 @@ def render_page(incident: Incident, *, can_write: bool, request) -> dict[str, st
     }
 
 
-def render_for_broadcast(incident_id: int, names: Iterable[str]) -> dict[str, str]:
-    """The broadcaster's renderer: the panels once for writers and once read-only, from one set of loads."""
+def render_for_broadcast(incident_id: int, names: Iterable[str], audiences: Iterable[str]) -> dict[str, str]:
+    """The broadcaster's renderer: the panels once per audience ("write", "read"), from one set of loads."""
     incident = load_incident(incident_id)
     if incident is None:
-        return {"write": "", "read": ""}
-    loads = Loads()
-    names = list(names)
-    return {
-        "write": render(incident, names, can_write=True, loads=loads),
-        "read": render(incident, names, can_write=False, loads=loads),
-    }
+        return dict.fromkeys(audiences, "")
+    loads, names = Loads(), list(names)
+    return {audience: render(incident, names, can_write=audience == "write", loads=loads) for audience in audiences}
 
 
 # --- the room's own panels: header, summary, roles ------------------------------------------------------
