@@ -19,7 +19,7 @@ CHANGES_SHOWN = 30
 
 
 def restore_context(incident) -> dict:
-    """Everything the restore slot and the theories board show: 7 queries whatever the counts."""
+    """Everything the restore panel and the theories board show: 7 queries whatever the counts."""
     now = timezone.now()
     services = list(incident.services.all())
     since = min(incident.started_at, now) - CHANGE_WINDOW
