@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -301,3 +302,8 @@ def postmortem(scripted_incident, alice):
 
     actions.resolve(scripted_incident, actor=alice)
     return pm_actions.draft_postmortem(scripted_incident.pk)[0]
+
+
+def swaps_out_of_band(html: str, element_id: str) -> bool:
+    """The element with this id is in the fragment as an out-of-band swap (htmx `hx-swap-oob="true"`)."""
+    return re.search(rf'<[^>]*\bid="{re.escape(element_id)}"[^>]*\bhx-swap-oob="true"', html) is not None
