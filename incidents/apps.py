@@ -6,11 +6,13 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The room's panels register with the panel registry (and it with the live broadcaster).
-        from incidents.comms import panels as comms_panels  # noqa: F401
-        from incidents.restore import panels as restore_panels  # noqa: F401
-        from incidents.room import panels as room_panels  # noqa: F401
+        # Imported here because they load models, which the app registry must be ready for.
+        from .comms import panels as comms_panels
+        from .receivers import connect
+        from .restore import panels as restore_panels
+        from .room import panels as room_panels
 
-        from . import receivers
-
-        receivers.connect()
+        room_panels.register_with_room()
+        restore_panels.register_with_room()
+        comms_panels.register_with_room()
+        connect()

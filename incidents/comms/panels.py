@@ -140,10 +140,12 @@ def composer_panel_context(incident: Incident, loads: Loads) -> dict:
     return composer_context(incident, services=services)
 
 
-register(
-    Panel("cadence", "incidents/_comms.html#panel", cadence_panel_context),
-    Panel("composer", "incidents/_comms.html#composer", composer_panel_context),
-)
+def register_with_room() -> None:
+    register(
+        Panel("cadence", "incidents/_comms.html#panel", cadence_panel_context),
+        Panel("composer", "incidents/_comms.html#composer", composer_panel_context),
+    )
+
 
 COMPONENT_ORDER = [
     ComponentState.OPERATIONAL,

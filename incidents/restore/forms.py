@@ -21,10 +21,6 @@ class UtcDateTimeField(forms.DateTimeField):
         return value
 
 
-class NoInput(forms.Form):
-    """For buttons that carry nothing but their URL (decide, accept a hand-off)."""
-
-
 class AssessmentForm(forms.Form):
     services = forms.ModelMultipleChoiceField(
         queryset=Service.objects.all(), required=False, widget=forms.CheckboxSelectMultiple

@@ -83,14 +83,18 @@ def theories_panel_context(incident: Incident, loads: Loads) -> dict:
     return {**loads.get_or_load("restore", lambda: restore_context(incident)), "theory_form": TheoryForm()}
 
 
-register(
-    Panel(
-        "restore", "incidents/_restore.html", restore_panel_context, oob_template="incidents/_restore.html#restore-oob"
-    ),
-    Panel(
-        "theories",
-        "incidents/_restore_theories.html",
-        theories_panel_context,
-        oob_template="incidents/_restore_theories.html#theory-list-oob",
-    ),
-)
+def register_with_room() -> None:
+    register(
+        Panel(
+            "restore",
+            "incidents/_restore.html",
+            restore_panel_context,
+            oob_template="incidents/_restore.html#restore-oob",
+        ),
+        Panel(
+            "theories",
+            "incidents/_restore_theories.html",
+            theories_panel_context,
+            oob_template="incidents/_restore_theories.html#theory-list-oob",
+        ),
+    )

@@ -159,9 +159,11 @@ def roles_context(incident: Incident, loads: Loads) -> dict:
     }
 
 
-register(
-    Panel("header", "incidents/room.html#header", header_context),
-    Panel("summary", "incidents/room.html#summary", summary_context),
-    Panel("roles", "incidents/room.html#roles", roles_context),
-)
-broadcast.set_panel_renderer(render_for_broadcast)
+def register_with_room() -> None:
+    """The room's own panels, and the registry as the live broadcaster's renderer."""
+    register(
+        Panel("header", "incidents/room.html#header", header_context),
+        Panel("summary", "incidents/room.html#summary", summary_context),
+        Panel("roles", "incidents/room.html#roles", roles_context),
+    )
+    broadcast.set_panel_renderer(render_for_broadcast)
