@@ -30,7 +30,7 @@ def post_update(request, pk):
             comms.post_update(incident, actor=request.user, **form.cleaned_data)
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-    ok = form.is_valid() and not form.errors
+    ok = not form.errors  # validated above; an action's refusal was added as an error
     incident = Incident.objects.with_roles().prefetch_related("services").get(pk=incident.pk)
     context = {**composer_context(incident, form=None if ok else form), "form": form}
     return form_answer(

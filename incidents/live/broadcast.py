@@ -54,6 +54,12 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
 #: The audiences a panel is rendered for: people who may change the room, and read-only viewers.
 AUDIENCES = ("write", "read")
 
+
+def panels_for(kinds: Iterable[str]) -> set[str]:
+    """The room panels that entries of these kinds touch."""
+    return set().union(*(PANELS_FOR_KIND.get(kind, frozenset()) for kind in kinds))
+
+
 #: Renders the named panels of an incident out of band, once per audience asked for:
 #: `renderer(incident_id, names, audiences) -> {"write": html, "read": html}`. Set by the room
 #: (incidents/room/panels.py) when the app is ready: the kernel names panels but never draws them.
@@ -96,7 +102,7 @@ class _PendingBroadcast:
 
     def add(self, entry: TimelineEntry) -> None:
         self.entry_ids.append(entry.pk)
-        self.panels |= PANELS_FOR_KIND.get(entry.kind, frozenset())
+        self.panels |= panels_for([entry.kind])
 
     def __call__(self) -> None:
         send_batch(self.incident_id, self.entry_ids, self.panels)
@@ -138,11 +144,6 @@ def send_batch(incident_id: int, entry_ids: list[int], panels: Iterable[str]) ->
         "panels": render_panels(incident_id, panels),
     }
     group_send(incident_id, message)
-
-
-def send_presence(incident_id: int, html: str) -> None:
-    """Who has the room open: the same fragment for everyone."""
-    group_send(incident_id, {"type": "room.html", "html": html})
 
 
 # --- delivery -----------------------------------------------------------------------------------------------
@@ -199,11 +200,11 @@ def group_send(incident_id: int, message: dict) -> None:
         log.exception("broadcast to %s failed", group)
 
 
-async def group_send_async(incident_id: int, message: dict) -> None:
-    """The same, from a consumer (already on the server's loop)."""
+async def send_presence(incident_id: int, html: str) -> None:
+    """Who has the room open, the same fragment for everyone; sent by the consumer, already on the server's loop."""
     layer = get_channel_layer()
     if layer is not None:
-        await layer.group_send(group_name(incident_id), message)
+        await layer.group_send(group_name(incident_id), {"type": "room.html", "html": html})
 
 
 def _runs_on(loop: asyncio.AbstractEventLoop) -> bool:

@@ -150,4 +150,4 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _announce_presence(self) -> None:
         html = await database_sync_to_async(presence.render)(self.incident_id)
-        await broadcast.group_send_async(self.incident_id, {"type": "room.html", "html": html})
+        await broadcast.send_presence(self.incident_id, html)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 from incidents.access import get_incident_for_user
-from incidents.live.broadcast import PANELS_FOR_KIND, render_entry
+from incidents.live.broadcast import panels_for, render_entry
 from incidents.models import Incident, TimelineEntry
 from warroom.errors import ActionError
 
@@ -47,10 +47,7 @@ def newest_entry_id(incident: Incident) -> int:
 def touched_panels(incident: Incident, after: int) -> set[str]:
     """The panels the entries written after `after` touch."""
     kinds = TimelineEntry.objects.filter(incident=incident, pk__gt=after).values_list("kind", flat=True).distinct()
-    touched: set[str] = set()
-    for kind in kinds:
-        touched |= PANELS_FOR_KIND.get(kind, frozenset())
-    return touched
+    return panels_for(kinds)
 
 
 def run_control(
