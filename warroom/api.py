@@ -4,18 +4,76 @@ Each app contributes a router (incidents/api.py, ...); they are mounted here. Er
 `{"error": "<what happened and what to do>", ...}` and the actions behind them write nothing.
 """
 
+import hashlib
+import math
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from incidents.models import ApiToken
 from warroom.errors import ActionError
 
 
+class SettingsRateThrottle(SimpleRateThrottle):
+    """A ninja rate throttle whose rate is read from settings.API_THROTTLE_RATES[scope] at each request."""
+
+    def __init__(self):
+        self.rate = None
+
+    def allow_request(self, request) -> bool:
+        self.rate = settings.API_THROTTLE_RATES[self.scope]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class TokenRateThrottle(SettingsRateThrottle):
+    """Calls per bearer token (its hash names the bucket: one bot's burst does not slow another)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request):
+        _, _, raw = request.headers.get("Authorization", "").partition(" ")
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(raw.strip().encode()).hexdigest()}
+
+
+class AddressRateThrottle(SettingsRateThrottle):
+    """Calls without a valid bearer token (none, or a wrong one), per address."""
+
+    scope = "address"
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def is_exhausted(self, request) -> bool:
+        """Whether this address has used up its failures, without counting this call."""
+        self.rate = settings.API_THROTTLE_RATES[self.scope]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request)
+        self.now = self.timer()
+        self.history = [at for at in self.cache.get(self.key, []) if at > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; tokens come from `manage.py issue_api_token <username>`."""
+    """`Authorization: Bearer <token>`; tokens come from `manage.py issue_api_token <username>`.
+
+    Each call without a valid token counts against its address; past API_THROTTLE_RATES["address"] the address
+    is answered 429 with Retry-After, before any token it sends is looked at.
+    """
+
+    def __call__(self, request):
+        failures = AddressRateThrottle()
+        if failures.is_exhausted(request):
+            raise Throttled(wait=failures.wait())
+        user = super().__call__(request)
+        if user is None:
+            failures.allow_request(request)  # records this failure
+        return user
 
     def authenticate(self, request, token):
         user = ApiToken.objects.authenticate(token)
@@ -29,9 +87,10 @@ api = NinjaAPI(
     version="1",
     description="Every action a person can take in the war room, for bots and scripts.",
     auth=BearerToken(),
+    throttle=[TokenRateThrottle()],
     urls_namespace="api",
     openapi_url="/openapi.json",
-    docs_url="/docs",
+    docs_url=None,  # /api/v1/docs is accounts.views.api_docs: vendored Swagger UI, behind login
 )
 
 
@@ -69,6 +128,16 @@ def on_not_found(request, exc):
     return _error(request, str(exc) or "Not found.", 404)
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    wait = math.ceil(exc.wait) if exc.wait is not None else None
+    message = "Too many requests: slow down" + (f" and retry in {wait} s." if wait else ".")
+    response = _error(request, message, 429)
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, str(exc), exc.status_code)
@@ -98,6 +167,10 @@ def _mount_routers() -> None:
     from action_items.api import router as action_items_router
 
     api.add_router("/", action_items_router)
+
+    from accounts.api import router as accounts_router
+
+    api.add_router("/", accounts_router)
 
 
 _mount_routers()

@@ -54,11 +54,14 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "accounts",
+    "axes",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.CSPMiddleware",  # django-csp, plus the identity provider as a form target
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out sign-in with the login form and its message
 ]
 
 ROOT_URLCONF = "warroom.urls"
@@ -174,9 +178,66 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("HTTPS", False):
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+
+# Every page's scripts are static files: no inline script, no eval, no inline style (accounts/ holds the tests).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],  # 'self' covers ws(s):// on this host for the live room
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Sign-in: local accounts (always, the break-glass path), OpenID Connect SSO, lockout --------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before any check
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.IdentityProviderBackend",  # answers only the SSO callback; idle without OIDC_ISSUER
+]
+# SSO is on when OIDC_ISSUER is set; the endpoints come from its discovery document, fetched on first use.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "") or "single sign-on"
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ADMIN_GROUPS = [g.strip() for g in os.environ.get("OIDC_ADMIN_GROUPS", "").split(",") if g.strip()]
+OIDC_OBSERVER_GROUPS = [g.strip() for g in os.environ.get("OIDC_OBSERVER_GROUPS", "").split(",") if g.strip()]
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 5.0)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint when signing out at the provider
+OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SignInView"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+
+# Repeated wrong passwords lock that username from that address (an admin unlocks it in Admin › Users).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# API rates (ninja's "N/period"): per bearer token, and per address for calls without a valid token.
+API_THROTTLE_RATES = {
+    "token": os.environ.get("API_RATE_PER_TOKEN", "600/min"),
+    "address": os.environ.get("API_RATE_PER_ADDRESS", "60/min"),
+}
+NINJA_NUM_PROXIES = 0  # the address is REMOTE_ADDR: X-Forwarded-For is not trusted to pick the throttle bucket
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
 from incidents.comms.views import status_page
 
 from . import health
@@ -11,12 +11,14 @@ from .api import urls as api_urls
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="incidents:list", permanent=False)),
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", accounts_views.SignInView.as_view(), name="login"),
+    path("logout/", accounts_views.sign_out, name="logout"),
+    path("oidc/", include("accounts.urls")),
     path("incidents/", include("incidents.urls")),
     path("status/", status_page, name="status_page"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
+    path("api/v1/docs", accounts_views.api_docs, name="api_docs"),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,32 @@
+"""Sign-ins, failed sign-ins, sign-outs and lockouts go to the audit log, with the caller's address."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from incidents.actions import AuditAction, audit
+
+
+@receiver(user_logged_in, dispatch_uid="accounts-audit-login")
+def audit_login(sender, request, user, **kwargs):
+    backend = getattr(user, "backend", "") or ""
+    audit(AuditAction.LOGIN, actor=user, request=request, method="sso" if "oidc" in backend else "password")
+
+
+@receiver(user_login_failed, dispatch_uid="accounts-audit-login-failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str((credentials or {}).get("username") or "")[:150]
+    if not username:
+        return  # the SSO backend's callback with no user: its own message; nothing was guessed
+    audit(AuditAction.LOGIN_FAILED, request=request, username=username)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts-audit-logout")
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit(AuditAction.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="accounts-audit-locked-out")
+def audit_locked_out(sender, request, username, ip_address, **kwargs):
+    audit(AuditAction.LOCKED_OUT, request=request, address=ip_address, username=str(username or "")[:150])
