@@ -129,3 +129,8 @@ document.addEventListener("htmx:beforeSwap", function (evt) {
     evt.detail.isError = false;
   }
 });
+
+// "Print" buttons (executive summary): a click handler here, since the Content-Security-Policy forbids inline ones.
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest && evt.target.closest("[data-print]")) window.print();
+});
