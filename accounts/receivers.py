@@ -1,4 +1,8 @@
-"""Sign-ins, failed sign-ins, sign-outs and lockouts go to the audit log, with the caller's address."""
+"""Sign-ins, failed sign-ins, sign-outs and lockouts go to the audit log, with the caller's address.
+
+A wrong password is `login_failed`; the failure that reaches the limit adds `locked_out`, and so does each later
+attempt refused while the lock holds (that one checked no password, so it is not a `login_failed` too).
+"""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -18,6 +22,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:150]
     if not username:
         return  # the SSO backend's callback with no user: its own message; nothing was guessed
+    if getattr(request, "refused_while_locked", False):
+        return  # no password was checked: audit_locked_out records the refusal
     audit(AuditAction.LOGIN_FAILED, request=request, username=username)
 
 
@@ -29,4 +35,7 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="accounts-audit-locked-out")
 def audit_locked_out(sender, request, username, ip_address, **kwargs):
-    audit(AuditAction.LOCKED_OUT, request=request, address=ip_address, username=str(username or "")[:150])
+    refused = bool(getattr(request, "refused_while_locked", False))
+    audit(
+        AuditAction.LOCKED_OUT, request=request, address=ip_address, username=str(username or "")[:150], refused=refused
+    )

@@ -203,7 +203,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Sign-in: local accounts (always, the break-glass path), OpenID Connect SSO, lockout --------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before any check
+    "accounts.backends.LockoutBackend",  # first: django-axes refuses a locked-out username and address unchecked
     "django.contrib.auth.backends.ModelBackend",
     "accounts.oidc.IdentityProviderBackend",  # answers only the SSO callback; idle without OIDC_ISSUER
 ]
@@ -256,7 +256,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Product defaults (configurable) ---------------------------------------------------------
