@@ -1,5 +1,7 @@
 """Admin pages: the audit log (read-only, filterable), SSO identities, and an unlock for locked-out sign-ins."""
 
+from datetime import UTC
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -16,12 +18,16 @@ User = get_user_model()
 class AuditEventAdmin(admin.ModelAdmin):
     """Append-only: nobody adds, edits or deletes a line, admins included."""
 
-    list_display = ["at", "action", "actor_name", "address", "incident", "detail"]
+    list_display = ["when", "action", "actor_name", "address", "incident", "detail"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "address", "action"]
     date_hierarchy = "at"
     list_select_related = ["incident"]
     readonly_fields = ["at", "actor", "actor_name", "action", "incident", "address", "detail"]
+
+    @admin.display(description="at (UTC)", ordering="at")
+    def when(self, event):
+        return event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
     def has_add_permission(self, request):
         return False
@@ -39,6 +45,9 @@ class IdentityAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "subject"]
     list_select_related = ["user"]
     readonly_fields = ["issuer", "subject", "groups", "created_at", "last_login_at"]
+
+    def has_add_permission(self, request):
+        return False  # created by the first SSO sign-in
 
 
 @admin.action(description="Unlock sign-in (clear failed attempts)")

@@ -74,6 +74,8 @@ def test_the_admin_page_lists_and_filters_but_never_changes(client, root, lines)
     assert page.status_code == 200
     text = page.content.decode()
     assert "203.0.113.1" in text and "203.0.113.3" in text and "203.0.113.2" not in text
+    first = AuditEvent.objects.filter(action="login").first()
+    assert first.at.strftime("%Y-%m-%d %H:%M:%S UTC") in text  # the zone is named
     line = AuditEvent.objects.filter(action="login").first()
     assert client.get("/admin/incidents/auditevent/add/").status_code == 403
     assert client.post(f"/admin/incidents/auditevent/{line.pk}/change/", {"action": "x"}).status_code == 403

@@ -75,3 +75,19 @@ def test_the_api_docs_load_from_static_files_under_the_policy(new_page, live_app
     screenshot(page, "accounts-api-docs")
     assert foreign == []  # no CDN
     assert violations == []
+
+
+def test_the_admin_and_its_audit_log_work_under_the_policy(new_page, live_app, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.com", "root-pw-123")
+    page = new_page()
+    violations = watch_csp(page)
+    login(page, live_app.url, "root", "root-pw-123")
+    page.goto(f"{live_app.url}/admin/incidents/auditevent/")
+    expect(page.locator("#result_list")).to_contain_text("root")  # this sign-in is the first line
+    page.locator("#changelist-filter").get_by_role("link", name="login", exact=True).click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    screenshot(page, "accounts-audit-admin")
+    page.goto(f"{live_app.url}/admin/auth/user/")
+    page.locator("select[name=action]").select_option("unlock_sign_in")
+    expect(page.locator("select[name=action]")).to_have_value("unlock_sign_in")
+    assert violations == []
