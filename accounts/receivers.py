@@ -7,6 +7,7 @@ attempt refused while the lock holds (that one checked no password, so it is not
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.urls import reverse
 
 from incidents.actions import AuditAction, audit
 
@@ -20,11 +21,13 @@ def audit_login(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="accounts-audit-login-failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:150]
-    if not username:
-        return  # the SSO backend's callback with no user: its own message; nothing was guessed
     if getattr(request, "refused_while_locked", False):
         return  # no password was checked: audit_locked_out records the refusal
-    audit(AuditAction.LOGIN_FAILED, request=request, username=username)
+    if username:
+        audit(AuditAction.LOGIN_FAILED, request=request, username=username, method="password")
+    elif request is not None and request.path == reverse("oidc_authentication_callback"):
+        # The provider sent someone back whom no backend accepted (deactivated here, bad claims, token refused).
+        audit(AuditAction.LOGIN_FAILED, request=request, method="sso")
 
 
 @receiver(user_logged_out, dispatch_uid="accounts-audit-logout")

@@ -6,6 +6,7 @@ Import the `oidc_provider` fixture into a test module to use it (it needs `live_
 import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -96,3 +97,10 @@ def wait_until(check, timeout=10.0):
             return True
         time.sleep(0.1)
     return False
+
+
+def closed_port() -> int:
+    """A port nothing listens on: a provider that is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

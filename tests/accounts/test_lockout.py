@@ -6,6 +6,7 @@ import pytest
 from accounts.actions import SIGN_IN_UNLOCKED
 from incidents.actions import AuditAction
 from incidents.models import AuditEvent
+from tests.accounts.provider import closed_port
 
 
 @pytest.fixture
@@ -69,3 +70,17 @@ def test_sign_out_is_audited(client, alice):
     logout = AuditEvent.objects.get(action=AuditAction.LOGOUT)
     assert (logout.actor, logout.address) == (alice, "203.0.113.7")
     assert "_auth_user_id" not in client.session
+
+
+def test_a_failed_sso_return_is_audited(client, db, settings):
+    # The provider sends someone back, then cannot be reached to redeem the code: no user, a line on record.
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = f"http://127.0.0.1:{closed_port()}", "warroom"
+    session = client.session
+    session["oidc_states"] = {"s1": {"nonce": "n1", "code_verifier": "v" * 64}}
+    session.save()
+    answer = client.get("/oidc/callback/", {"code": "abc", "state": "s1"}, REMOTE_ADDR="203.0.113.8", follow=True)
+    assert answer.redirect_chain[-1][0] == "/login/"
+    assert "did not work" in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (failed.address, failed.detail) == ("203.0.113.8", {"method": "sso"})

@@ -1,8 +1,6 @@
 """Single sign-on without a browser: who a set of verified claims becomes, and what the groups claim grants.
 The browser test (tests/browser/test_accounts_sso.py) runs the same through a real provider."""
 
-import socket
-
 import pytest
 from django.contrib.auth.models import Group
 
@@ -12,6 +10,7 @@ from accounts.oidc import ProviderUnavailable, discovery
 from incidents.access import OBSERVERS_GROUP
 from incidents.actions import AuditAction
 from incidents.models import AuditEvent, Team
+from tests.accounts.provider import closed_port
 
 ISSUER = "https://idp.example.com"
 
@@ -92,12 +91,6 @@ def test_a_groups_claim_may_be_a_single_string(sso):
     assert actions.groups_from_claims({"groups": "payments"}) == ["payments"]
     sso.OIDC_GROUPS_CLAIM = "roles"
     assert actions.groups_from_claims({"roles": ["b", "a", "a"]}) == ["a", "b"]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_provider_that_does_not_answer_sends_people_to_the_local_form(db, client, sso, alice):
