@@ -91,3 +91,22 @@ def test_the_admin_and_its_audit_log_work_under_the_policy(new_page, live_app, d
     page.locator("select[name=action]").select_option("unlock_sign_in")
     expect(page.locator("select[name=action]")).to_have_value("unlock_sign_in")
     assert violations == []
+
+
+def test_the_other_pages_hold_nothing_the_policy_blocks(new_page, live_app, alice, postmortem):
+    from postmortems import actions as pm_actions
+
+    top = pm_actions.add_factor(postmortem, text="Deploys skip the canary", actor=alice)
+    pm_actions.add_factor(postmortem, text="The canary stage was removed last spring", actor=alice, parent_id=top.pk)
+    page = new_page()
+    violations = watch_csp(page)
+    login(page, live_app.url, "alice", "pw-alice-123")
+    incident = postmortem.incident
+    # The factor tree indents by depth through classes (no inline style): the child sits further right.
+    page.goto(f"{live_app.url}/incidents/{incident.pk}/postmortem/")
+    indent = page.eval_on_selector_all(".factor", "els => els.map(e => parseFloat(getComputedStyle(e).paddingLeft))")
+    assert len(indent) == 2 and indent[1] > indent[0]
+    for path in ("/action-items/", "/status/", f"/incidents/{incident.pk}/summary/", "/incidents/?tab=resolved"):
+        page.goto(f"{live_app.url}{path}")
+        page.wait_for_load_state("load")
+    assert violations == []
