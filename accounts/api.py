@@ -6,9 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Router, Schema
 
-from incidents.models import AuditEvent
+from incidents.models import AuditEvent, TokenScope
 
 router = Router(tags=["audit"])
+
+
+def require_admin(request) -> None:
+    """Admin endpoints: an admin, and (through the API) a token with the `admin` scope."""
+    token = getattr(request, "api_token", None)
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied("Only admins may use this endpoint.")
+    if token is not None and not token.allows(TokenScope.ADMIN):
+        raise PermissionDenied("This endpoint needs a token with the `admin` scope.")
 
 
 class Error(Schema):
@@ -49,8 +58,7 @@ def audit_log(
 ):
     """`action` is an audit name (login, login_failed, export, ...), `actor` a username, `since` an ISO 8601
     time (UTC when it names no zone); `limit` 1..500, `offset` from `next_offset` of the previous page."""
-    if not request.user.is_superuser:
-        raise PermissionDenied("Only admins may read the audit log.")
+    require_admin(request)
     events = AuditEvent.objects.all()
     if action:
         events = events.filter(action=action)

@@ -15,8 +15,11 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from incidents.models import ApiToken
+from accounts.api import require_admin  # noqa: F401  (admin endpoints of every router use it from here too)
+from incidents.models import ApiToken, TokenScope
 from warroom.errors import ActionError
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class SettingsRateThrottle(SimpleRateThrottle):
@@ -60,10 +63,11 @@ class AddressRateThrottle(SettingsRateThrottle):
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; tokens come from `manage.py issue_api_token <username>`.
+    """`Authorization: Bearer <token>`; tokens come from the token page or `manage.py issue_api_token`.
 
-    Each call without a valid token counts against its address; past API_THROTTLE_RATES["address"] the address
-    is answered 429 with Retry-After, before any token it sends is looked at.
+    A `read` token is refused every write (403), whatever its owner may do in the room. Each call without a valid
+    token counts against its address; past API_THROTTLE_RATES["address"] the address is answered 429 with
+    Retry-After, before any token it sends is looked at.
     """
 
     def __call__(self, request):
@@ -76,10 +80,16 @@ class BearerToken(HttpBearer):
         return user
 
     def authenticate(self, request, token):
-        user = ApiToken.objects.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.objects.find(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        if request.method not in SAFE_METHODS and not found.allows(TokenScope.WRITE):
+            raise PermissionDenied(
+                "This token is read-only: its scope is `read`. Issue a `write` token to change things."
+            )
+        return found.user
 
 
 api = NinjaAPI(

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from incidents import token_views
 from incidents.comms.views import status_page
 
 from . import health
@@ -16,6 +17,8 @@ urlpatterns = [
     path("oidc/", include("accounts.urls")),
     path("incidents/", include("incidents.urls")),
     path("status/", status_page, name="status_page"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
     path("api/v1/docs", accounts_views.api_docs, name="api_docs"),

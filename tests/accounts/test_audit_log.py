@@ -8,8 +8,15 @@ from django.test import Client
 from django.utils import timezone
 
 from incidents.actions import AuditAction, audit
-from incidents.models import AuditEvent
+from incidents.models import ApiToken, AuditEvent, TokenScope
 from tests.conftest import ApiClient
+
+
+def admin_client(user):
+    _, raw = ApiToken.issue(user, name="audit", scope=TokenScope.ADMIN)
+    api = ApiClient(user)
+    api.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
 
 
 @pytest.fixture
@@ -27,7 +34,7 @@ def lines(alice, bob, incident):
 
 
 def test_admins_read_it_filtered_and_paged(root, lines, incident, django_assert_max_num_queries):
-    api = ApiClient(root)
+    api = admin_client(root)
     everything = api.get("/api/v1/audit").json()
     assert everything["count"] == 4 and everything["next_offset"] is None
     assert [line["action"] for line in everything["items"]] == ["export", "login_failed", "login", "login"]
@@ -56,15 +63,17 @@ def test_admins_read_it_filtered_and_paged(root, lines, incident, django_assert_
         assert len(api.get("/api/v1/audit", limit=500).json()["items"]) == 24
 
 
-def test_it_is_for_admins_only(alice, observer, lines):
+def test_it_is_for_admins_only_with_an_admin_token(alice, observer, root, lines):
     for user in (alice, observer):
-        answer = ApiClient(user).get("/api/v1/audit")
-        assert answer.status_code == 403 and answer.json()["error"] == "Only admins may read the audit log."
+        answer = admin_client(user).get("/api/v1/audit")
+        assert answer.status_code == 403 and answer.json()["error"] == "Only admins may use this endpoint."
+    write_token = ApiClient(root).get("/api/v1/audit")  # an admin, but a token of `write` scope
+    assert write_token.status_code == 403 and "`admin` scope" in write_token.json()["error"]
     assert Client().get("/api/v1/audit").status_code == 401
 
 
 def test_a_bad_filter_is_a_json_400(root):
-    answer = ApiClient(root).get("/api/v1/audit", since="yesterday")
+    answer = admin_client(root).get("/api/v1/audit", since="yesterday")
     assert answer.status_code == 400 and "since" in answer.json()["error"]
 
 
