@@ -83,7 +83,8 @@ def test_the_token_page_shows_the_secret_once_and_revokes(alice):
     token = ApiToken.objects.get(name="deploy bot")
     client.post(f"/tokens/{token.pk}/revoke/")
     assert bearer(raw).get("/api/v1/incidents").status_code == 401
-    assert [e.action for e in AuditEvent.objects.order_by("at", "id")] == ["token_created", "token_revoked"]
+    tokens = AuditEvent.objects.filter(action__startswith="token_").order_by("at", "id")  # sign-ins are logged too
+    assert [e.action for e in tokens] == ["token_created", "token_revoked"]
 
 
 def test_the_token_page_shows_errors_next_to_the_field(alice):
