@@ -14,7 +14,15 @@ from warroom.markdown import render_markdown
 
 from .. import signals
 from ..models import EntryKind, Incident, Role, RoleAssignment, Service, Severity, Status, Visibility
-from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident, title_max_length
+from .base import (
+    body_max_length,
+    check_not_too_early,
+    clean_choice,
+    clean_text,
+    display_name,
+    lock_incident,
+    title_max_length,
+)
 from .timeline import record
 
 # --- the update cadence: when the next status update is due ---------------------------------------------
@@ -82,6 +90,8 @@ def declare_incident(
     started_at = started_at or now
     if started_at > now + timedelta(minutes=5):
         raise ActionError("The start time is in the future.", "started_at")
+    check_not_too_early(started_at, field="started_at", label="The start time")
+    check_not_too_early(detected_at, field="detected_at", label="The detection time")
     commander = commander or actor
     if commander is None or not commander.is_active:
         raise ActionError("An incident needs an active Incident Commander.", "commander")

@@ -193,3 +193,12 @@ async def test_a_relieved_role_holder_of_a_private_incident_loses_the_room(alice
     room = await open_room(incident, headers)
     await sync_to_async(actions.relieve_role)(incident, role="scribe", actor=alice)
     assert await closed_with(room) == CLOSE_NOT_VISIBLE
+
+
+async def test_a_resume_frame_with_an_infinite_id_is_ignored_and_the_socket_lives(incident, alice):
+    _, headers = await sync_to_async(signed_in)(alice)
+    room = await open_room(incident, headers)
+    await room.send_to(text_data='{"type": "resume", "after": 1e400}')
+    entry = await post(incident, kind="note", body="Still connected.", actor=alice)
+    assert entry_ids(await drain(room)) == [entry.pk]
+    await room.disconnect()
