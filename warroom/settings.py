@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "insights",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
