@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "insights.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "warroom.urls"
@@ -242,6 +243,10 @@ JIRA = {
     "TIMEOUT": env_float("JIRA_TIMEOUT", 10.0),
     "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),
 }
+
+# --- /metrics for Prometheus: a bearer token, or addresses allowed without one (both empty: closed) --------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
 
 # --- Outbound notifications -------------------------------------------------------------------
 # Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
