@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 ACK_APPROXIMATION = (
-    "Nothing stamps the acknowledgement yet on every incident: where `acknowledged_at` is empty, the time of the "
-    "first timeline entry written by a person (the declaration itself when a person declared) stands in for it."
+    "Where no acknowledgement is stamped, the first timeline entry written by a person stands in for it "
+    "(the declaration itself when a person declared)."
 )
 
 
@@ -20,7 +20,7 @@ DURATIONS = [
     Figure(
         "time_to_acknowledge",
         "Time to acknowledge",
-        "From declaration to the acknowledgement (`acknowledged_at`). " + ACK_APPROXIMATION,
+        "From declaration to the acknowledgement. " + ACK_APPROXIMATION,
         "duration",
     ),
     Figure(
@@ -93,7 +93,7 @@ COUNTS = [
 
 PERIOD_NOTE = (
     "An incident belongs to the period in which it was declared (UTC). Percentiles are interpolated between "
-    "neighbouring values (PostgreSQL `percentile_cont`); the mean is the arithmetic mean. Private incidents "
+    "neighbouring values (as PostgreSQL's percentile_cont does); the mean is the arithmetic mean. Private incidents "
     "you may not see are never counted."
 )
 

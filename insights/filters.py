@@ -23,12 +23,16 @@ class Filters:
     include_drills: bool = False
 
     @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).date()
+
+    @property
     def days(self) -> int:
         return max(1, round((self.end - self.start) / timedelta(days=1)))
 
     def query(self, **extra) -> dict[str, str]:
         """The query string that asks for the same figures (used by every link of the page)."""
-        params = {"start": self.start.date().isoformat(), "end": (self.end - timedelta(days=1)).date().isoformat()}
+        params = {"start": self.start.date().isoformat(), "end": self.last_day.isoformat()}
         if self.severity:
             params["severity"] = self.severity
         if self.service:

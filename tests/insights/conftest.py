@@ -12,8 +12,10 @@ from postmortems.models import Postmortem
 
 
 def at(incident, **times):
-    """Move an incident's clocks to scripted instants (the actions stamp `now`)."""
+    """Move an incident's clocks to scripted instants (the actions stamp `now`), its record with them."""
     Incident.objects.filter(pk=incident.pk).update(**times)
+    if "declared_at" in times:
+        TimelineEntry.objects.filter(incident=incident).update(occurred_at=times["declared_at"])
     incident.refresh_from_db()
     return incident
 
@@ -60,7 +62,6 @@ def scripted(alice, bob, carol, checkout, search):
         resolved_at=t + timedelta(minutes=65),
         status="resolved",
     )
-    TimelineEntry.objects.filter(incident=a).update(occurred_at=t + timedelta(minutes=5))
     declared = a.declared_at
     update(a, "internal", declared + timedelta(minutes=10), author=alice)
     update(a, "external", declared + timedelta(minutes=20), author=alice)
@@ -86,7 +87,6 @@ def scripted(alice, bob, carol, checkout, search):
     b = actions.declare_incident(actor=None, commander=bob, title="Checkout slow", severity="SEV2", services=[checkout])
     tb = now - timedelta(days=3)
     b = at(b, started_at=tb, declared_at=tb, mitigated_at=tb + timedelta(minutes=60), status="mitigated")
-    TimelineEntry.objects.filter(incident=b).update(occurred_at=tb)
     actions.post_entry(b, kind="note", body="Looking at it.", actor=bob)
     TimelineEntry.objects.filter(incident=b, kind="note").update(occurred_at=tb + timedelta(minutes=4))
 
@@ -104,3 +104,33 @@ def scripted(alice, bob, carol, checkout, search):
     te = now - timedelta(days=60)
     e = at(e, started_at=te, declared_at=te, mitigated_at=te + timedelta(minutes=20), status="mitigated")
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+def seed_history(declarer, services, count: int, days: int):
+    """`count` resolved incidents spread over the last `days` days, with durations that drift down over time."""
+    now = timezone.now()
+    made = []
+    for n in range(count):
+        service = services[n % len(services)]
+        incident = actions.declare_incident(
+            actor=declarer, title=f"{service.name} degraded #{n}", severity=f"SEV{n % 3 + 1}", services=[service]
+        )
+        start = now - timedelta(days=days * (count - n) / (count + 1), hours=n % 7)
+        drift = 1.6 - n / count  # later incidents are handled faster
+        at(
+            incident,
+            started_at=start,
+            declared_at=start + timedelta(minutes=3 + n % 5),
+            acknowledged_at=start + timedelta(minutes=4 + n % 5 + 2 * drift),
+            mitigated_at=start + timedelta(minutes=20 + 40 * drift + n % 11),
+            resolved_at=start + timedelta(minutes=60 + 90 * drift + n % 13),
+            status="resolved",
+        )
+        update(incident, "internal", incident.declared_at + timedelta(minutes=5 + 10 * drift))
+        if n % 2:
+            update(incident, "external", incident.declared_at + timedelta(minutes=12 + 15 * drift))
+        due = incident.declared_at + timedelta(minutes=40)
+        late = [-3, -1, 2, -2, 6][n % 5]  # two promises in five are broken
+        update(incident, "internal", due + timedelta(minutes=late), answered_due_at=due)
+        made.append(incident)
+    return made
