@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
@@ -109,6 +110,20 @@ def clocked(scope: QuerySet) -> QuerySet:
     )
 
 
+class SecondsBetween(Func):
+    """`end - start` in seconds, computed by the database (NULL when either is NULL), so no row carries datetimes."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        return super().as_sql(compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s)) * 86400.0)"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(")
+
+
 # Each duration: (where it ends, where it starts).
 SPANS = {
     "time_to_acknowledge": ("acknowledged", "declared_at"),
@@ -119,8 +134,9 @@ SPANS = {
 }
 
 
-def seconds(end: datetime | None, start: datetime) -> float | None:
-    return (end - start).total_seconds() if end is not None else None
+def milliseconds(value: float | None) -> float | None:
+    """SQLite's julianday arithmetic carries microsecond noise: the figures are exact to the millisecond."""
+    return None if value is None else round(value, 3)
 
 
 def incident_facts(scope: QuerySet, today: date) -> list[IncidentFacts]:
@@ -130,7 +146,11 @@ def incident_facts(scope: QuerySet, today: date) -> list[IncidentFacts]:
     )
     rows = (
         clocked(scope)
-        .annotate(recurrence=Exists(recurrence))
+        .annotate(
+            recurrence=Exists(recurrence),
+            ack_stamped=ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField()),
+            **{f"{key}_seconds": SecondsBetween(end, start) for key, (end, start) in SPANS.items()},
+        )
         .order_by("declared_at", "pk")
         .values(
             "pk",
@@ -138,15 +158,10 @@ def incident_facts(scope: QuerySet, today: date) -> list[IncidentFacts]:
             "severity",
             "status",
             "is_drill",
-            "started_at",
             "declared_at",
-            "acknowledged_at",
-            "mitigated_at",
-            "resolved_at",
-            "acknowledged",
-            "first_internal_at",
-            "first_external_at",
+            "ack_stamped",
             "recurrence",
+            *(f"{key}_seconds" for key in SPANS),
         )
     )
     facts = {}
@@ -158,8 +173,8 @@ def incident_facts(scope: QuerySet, today: date) -> list[IncidentFacts]:
             status=row["status"],
             declared_at=row["declared_at"],
             is_drill=row["is_drill"],
-            ack_stamped=row["acknowledged_at"] is not None,
-            durations={key: seconds(row[end], row[start]) for key, (end, start) in SPANS.items()},
+            ack_stamped=bool(row["ack_stamped"]),
+            durations={key: milliseconds(row[f"{key}_seconds"]) for key in SPANS},
             recurrence=row["recurrence"],
         )
     if not facts:
@@ -236,19 +251,11 @@ class PercentileCont(Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
-class EpochSeconds(Func):
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
-    output_field = FloatField()
-
-
 def duration_stats_in_sql(scope: QuerySet) -> dict[str, dict]:
     """The headline percentiles in one PostgreSQL query (percentile_cont ignores NULLs, as Python does)."""
-    spans = {
-        key: EpochSeconds(ExpressionWrapper(F(end) - F(start), output_field=DateTimeField()))
-        for key, (end, start) in SPANS.items()
-    }
     aggregates = {}
-    for key, span in spans.items():
+    for key, (end, start) in SPANS.items():
+        span = SecondsBetween(end, start)
         aggregates[f"{key}__p50"] = PercentileCont(span, 0.5)
         aggregates[f"{key}__p90"] = PercentileCont(span, 0.9)
         aggregates[f"{key}__mean"] = Avg(span)

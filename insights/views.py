@@ -97,7 +97,8 @@ def csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.1f}" if value % 1 else str(int(value))
+        value = round(value, 1)
+        return str(int(value)) if value.is_integer() else str(value)
     return str(value)
 
 
