@@ -16,6 +16,7 @@ PAGES = [
     ("page, one service", "/insights/?days=365&service=svc-1"),
     ("CSV export", "/insights/export.csv?days=365"),
     ("API", "/api/v1/insights?days=365"),
+    ("/metrics scrape", "/metrics"),
 ]
 
 
@@ -126,6 +127,7 @@ def add_incidents(first: int, last: int, user, services) -> None:
 
 def main() -> None:
     with throwaway_database("bench_insights"):
+        from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.test import Client
 
@@ -137,13 +139,14 @@ def main() -> None:
         services = [Service.objects.create(name=f"Service {n}", slug=f"svc-{n}", team=team) for n in range(8)]
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
+        settings.METRICS_TOKEN = token  # the bench's /metrics scrape sends the same bearer as its API calls
         headers = {"Authorization": f"Bearer {token}"}
         rows, have = [], 0
         for size in SIZES:
             add_incidents(have, size, user, services)
             have = size
             for label, url in PAGES:
-                median, queries = measure(client, url, headers if url.startswith("/api/") else {})
+                median, queries = measure(client, url, headers if url.startswith(("/api/", "/metrics")) else {})
                 rows.append((size, label, median, queries))
 
     from django.db import connection
