@@ -6,6 +6,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from incidents import actions
 from integrations.models import Delivery, Endpoint
+from tests.conftest import require_services
 
 TOKEN = "metrics-secret-123"
 
@@ -82,3 +83,24 @@ def test_a_bad_allow_list_is_reported_by_the_system_check(settings):
     assert [e.id for e in check_metrics_addresses(None)] == ["insights.E001"]
     settings.METRICS_ALLOWED_ADDRESSES = "10.0.0.0/8, ::1"
     assert check_metrics_addresses(None) == []
+
+
+def test_it_reports_the_celery_queue_only_where_a_broker_can_be_asked(db, metrics_token, settings):
+    settings.REDIS_URL = ""  # the in-process memory broker has no queue to measure from another process
+    found = samples(scrape(HTTP_AUTHORIZATION=f"Bearer {TOKEN}"))
+    assert ("warroom_celery_queue_length", ()) not in found
+
+
+@require_services("REDIS_URL")
+def test_it_reads_the_celery_queue_length_from_redis(db, metrics_token, settings):
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    before = samples(scrape(HTTP_AUTHORIZATION=f"Bearer {TOKEN}"))[("warroom_celery_queue_length", ())]
+    client.rpush("celery", "placeholder-1", "placeholder-2")  # what a queued task leaves in the list
+    try:
+        after = samples(scrape(HTTP_AUTHORIZATION=f"Bearer {TOKEN}"))[("warroom_celery_queue_length", ())]
+    finally:
+        client.lrem("celery", 0, "placeholder-1")
+        client.lrem("celery", 0, "placeholder-2")
+    assert after == before + 2
