@@ -131,5 +131,9 @@ def _mount_routers() -> None:
 
     api.add_router("/", action_items_router)
 
+    from insights.api import router as insights_router
+
+    api.add_router("/", insights_router)
+
 
 _mount_routers()

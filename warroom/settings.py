@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "insights",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
+    "insights.metrics.RequestMetricsMiddleware",  # outermost: counts every answer, redirects to sign-in too
     "django.middleware.security.SecurityMiddleware",
     "warroom.middleware.RefuseUnstorableQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -242,6 +244,10 @@ JIRA = {
     "TIMEOUT": env_float("JIRA_TIMEOUT", 10.0),
     "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),
 }
+
+# --- /metrics for Prometheus: a bearer token, or addresses allowed without one (both empty: closed) --------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
 
 # --- Outbound notifications -------------------------------------------------------------------
 # Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.

@@ -231,6 +231,26 @@ def change_severity(incident: Incident, *, severity: str, actor, reason: str = "
     return incident
 
 
+def set_drill(incident: Incident, *, is_drill: bool, actor) -> Incident:
+    """Mark the incident a drill (or test) or a real incident; drills are left out of insights and metrics."""
+    is_drill = bool(is_drill)
+    with transaction.atomic():
+        incident = lock_incident(incident)
+        if incident.is_drill == is_drill:
+            raise ActionConflict(f"{incident.ref} is {'already' if is_drill else 'not'} a drill.", "is_drill")
+        incident.is_drill = is_drill
+        incident.save(update_fields=["is_drill", "updated_at"])
+        sentence = "marked the incident a drill" if is_drill else "marked the incident real, not a drill"
+        record(
+            incident,
+            kind=EntryKind.SYSTEM,
+            body=f"{display_name(actor)} {sentence}.",
+            actor=actor,
+            metadata={"is_drill": is_drill},
+        )
+    return incident
+
+
 def edit_summary(incident: Incident, *, title: str, summary: str, actor) -> Incident:
     """Correct the title or summary; the previous text stays in the timeline entry's metadata."""
     title = clean_text(title, field="title", label="Title", max_length=title_max_length())
