@@ -131,6 +131,8 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task a killed worker held comes back after 5 minutes, not Redis's default hour; every task is safe to run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -139,6 +141,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
     "postmortem-review-reminders": {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0},
+    # A resolve while the broker was down still gets its postmortem draft, within a minute of the broker's return.
+    "postmortem-missing-drafts": {"task": "postmortems.tasks.draft_missing_postmortems", "schedule": 60.0},
     # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
     "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
     "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
