@@ -250,6 +250,9 @@ def model_writes(source):
 
 #: Modules that are their app's actions under a name of the product's language, with the reason.
 WRITER_MODULES = {
+    "warroom/celery.py": "purges Idempotency-Key answers older than 24 hours (API bookkeeping, not the record)",
+    "warroom/idempotency.py": "remembers the first answer to an API call sent with an Idempotency-Key (bookkeeping of "
+    "the API, not the record), in the same transaction as the call it answers",
     "integrations/ingest.py": "the webhook ingest is the integrations app's actions: it stores a delivery, then attaches "
     "its alerts and declares or notes incidents through the incidents actions, each step in one transaction",
     "integrations/outbound/slack.py": "bookkeeping of each outbound Slack delivery (state, attempts, last error), claimed "

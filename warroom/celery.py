@@ -42,6 +42,18 @@ def heartbeat() -> None:
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
 
 
+@app.task(name="warroom.purge_idempotent_requests", ignore_result=True)
+def purge_idempotent_requests() -> int:
+    """Answers kept for Idempotency-Key replays expire after 24 hours."""
+    from django.utils import timezone
+
+    from .idempotency import KEEP_FOR
+    from .models import IdempotentRequest
+
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
+    return deleted
+
+
 @worker_ready.connect
 def _first_heartbeat(**kwargs) -> None:
     # A worker that just started is proof enough; beat keeps it fresh from here.

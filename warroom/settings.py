@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "warroom.idempotency.IdempotencyKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,6 +141,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    "idempotency-purge": {"task": "warroom.purge_idempotent_requests", "schedule": 3600.0},
     "postmortem-review-reminders": {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0},
     # A resolve while the broker was down still gets its postmortem draft, within a minute of the broker's return.
     "postmortem-missing-drafts": {"task": "postmortems.tasks.draft_missing_postmortems", "schedule": 60.0},
