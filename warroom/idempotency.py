@@ -40,6 +40,26 @@ def _replay(record: IdempotentRequest, fingerprint: str) -> HttpResponse:
     return response
 
 
+def submit_once(user, token: str, perform) -> str:
+    """A form that creates, submitted twice with the same one-time token (a double click, a resent POST), creates
+    once: `perform()` runs and returns the URL to go to; a second submission gets that URL without running it."""
+    scope = _digest(f"form:{user.pk}".encode())
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(
+                scope=scope, key=token, fingerprint="", status=302, body=b"", content_type="text/uri-list"
+            )
+            url = perform()
+            record.body = url.encode()
+            record.save(update_fields=["body"])
+            return url
+    except IntegrityError:
+        record = IdempotentRequest.objects.filter(scope=scope, key=token).first()
+        if record is None or not record.body:
+            raise
+        return bytes(record.body).decode()
+
+
 class IdempotencyKeyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
