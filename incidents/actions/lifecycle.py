@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from warroom.errors import ActionConflict, ActionError
-from warroom.markdown import render_markdown
+from warroom.markdown import quote_plain, render_markdown
 
 from .. import signals
 from ..models import EntryKind, Incident, Role, RoleAssignment, Service, Severity, Status, Visibility
@@ -116,7 +116,7 @@ def declare_incident(
         incident.services.set(services)
         RoleAssignment.objects.create(incident=incident, role=Role.COMMANDER, user=commander, assigned_by=actor)
         names = ", ".join(s.name for s in services)
-        body = f"{display_name(actor)} declared a **{severity}** incident: {title}."
+        body = f"{display_name(actor)} declared a **{severity}** incident: {quote_plain(title)}."
         if names:
             body += f" Affected services: {names}."
         body += f" {display_name(commander)} is Incident Commander."
