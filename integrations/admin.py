@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from . import actions, ingest, tasks
-from .models import Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
+from .models import VENDOR_API_KINDS, Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -33,6 +33,17 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def _show_url(self, request, endpoint, token):
         url = Endpoint.url_for(endpoint.kind, token)
+        if endpoint.kind in VENDOR_API_KINDS:
+            messages.warning(
+                request,
+                format_html(
+                    "Key of “{}” (shown only now, copy it): <code>{}</code>; the sender posts to <code>{}</code>",
+                    endpoint.name,
+                    token,
+                    url,
+                ),
+            )
+            return
         messages.warning(
             request, format_html("Webhook URL of “{}” (shown only now, copy it): <code>{}</code>", endpoint.name, url)
         )

@@ -11,6 +11,7 @@ Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent 
 import hashlib
 import re
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,9 +30,13 @@ class EndpointKind(models.TextChoices):
     DATADOG = "datadog", "Datadog"
     GENERIC = "generic", "Generic JSON alert"
     DEPLOY = "deploy", "Deploys (GitHub, GitLab, Jenkins, generic)"
+    PAGERDUTY = "pagerduty", "PagerDuty Events API v2"
+    OPSGENIE = "opsgenie", "Opsgenie alert API"
 
 
 ALERT_KINDS = [k for k in EndpointKind if k != EndpointKind.DEPLOY]
+#: Kinds that speak a vendor's own API at its own path (the secret travels in the body or a header, not the URL).
+VENDOR_API_KINDS = {EndpointKind.PAGERDUTY: "/v2/enqueue", EndpointKind.OPSGENIE: "/v2/alerts"}
 
 
 def hash_token(raw: str) -> str:
@@ -87,13 +92,25 @@ class Endpoint(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
     def issue_token(self) -> str:
-        """Set a new URL token and return it; it is shown once (only its hash is kept)."""
-        raw = "wh_" + secrets.token_urlsafe(24)
+        """Set a new secret and return it; it is shown once (only its hash is kept).
+
+        PagerDuty's routing key and Opsgenie's API key keep the shape those vendors issue (32 hex digits, a UUID),
+        so a client that checks the shape takes them.
+        """
+        if self.kind == EndpointKind.PAGERDUTY:
+            raw = secrets.token_hex(16)
+        elif self.kind == EndpointKind.OPSGENIE:
+            raw = str(uuid.uuid4())
+        else:
+            raw = "wh_" + secrets.token_urlsafe(24)
         self.token_prefix, self.token_hash = raw[:10], hash_token(raw)
         return raw
 
     @staticmethod
     def url_for(kind: str, raw_token: str) -> str:
+        """Where the sender posts: the secret URL, or the vendor API's path (the secret then goes in the request)."""
+        if kind in VENDOR_API_KINDS:
+            return settings.SITE_URL + VENDOR_API_KINDS[kind]
         return settings.SITE_URL + reverse("integrations:hook", args=[kind, raw_token])
 
 
@@ -255,6 +272,7 @@ class Alert(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="acknowledged at the source")
 
     class Meta:
         ordering = ["pk"]

@@ -1,7 +1,8 @@
 """Routing: what a firing alert that no open incident holds should do (declare or only be recorded).
 
 The first rule (by position) whose matchers all hold decides; without one, the default reads the
-severity label: critical → SEV2, warning → SEV3, anything else is recorded without declaring.
+severity label: critical → SEV2 (and PagerDuty's `error`, which PagerDuty pages for at high urgency too),
+warning → SEV3, anything else is recorded without declaring.
 """
 
 import re
@@ -14,7 +15,7 @@ from incidents.models import Service, Severity
 
 from .models import Endpoint, RoutingRule, RuleAction, parse_matchers
 
-DEFAULT_SEVERITIES = {"critical": Severity.SEV2, "warning": Severity.SEV3}
+DEFAULT_SEVERITIES = {"critical": Severity.SEV2, "error": Severity.SEV2, "warning": Severity.SEV3}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

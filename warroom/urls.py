@@ -19,5 +19,6 @@ urlpatterns = [
     path("action-items/", include("action_items.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
+    path("v2/", include("integrations.vendor_urls")),
     path("admin/", admin.site.urls),
 ]

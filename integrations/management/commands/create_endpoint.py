@@ -1,11 +1,14 @@
-"""`manage.py create_endpoint <kind> <name>`: a webhook endpoint; prints its URL (the token is shown only once)."""
+"""`manage.py create_endpoint <kind> <name>`: a webhook endpoint; prints its URL (the token is shown only once).
+
+For `pagerduty` and `opsgenie` it prints the routing key / API key instead (the URL is the vendor API's path,
+named on stderr), so `KEY=$(manage.py create_endpoint pagerduty prod)` keeps just the key."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Service
 from integrations import actions
-from integrations.models import Endpoint, EndpointKind
+from integrations.models import VENDOR_API_KINDS, Endpoint, EndpointKind
 
 
 class Command(BaseCommand):
@@ -35,4 +38,9 @@ class Command(BaseCommand):
         _, token = actions.create_endpoint(
             kind=kind, name=name, signing_secret=signing_secret, service=owner, commander=person
         )
-        self.stdout.write(Endpoint.url_for(kind, token))
+        if kind in VENDOR_API_KINDS:
+            where = "routing_key" if kind == EndpointKind.PAGERDUTY else "Authorization: GenieKey <key>"
+            self.stderr.write(f"POST to {Endpoint.url_for(kind, token)} with this key as {where}:")
+            self.stdout.write(token)
+        else:
+            self.stdout.write(Endpoint.url_for(kind, token))
