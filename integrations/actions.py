@@ -2,10 +2,15 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Delivery, Endpoint
+from warroom.errors import ActionError
+
+from .models import EVENT_TYPES, Delivery, Endpoint, WebhookSubscription
+from .outbound.targets import UnsafeTarget, check_target
 
 
 def create_endpoint(
@@ -30,3 +35,28 @@ def purge_old_deliveries(older_than: timedelta) -> int:
     """Raw deliveries are kept for debugging and replay, then deleted (alerts and deploys stay)."""
     deleted, _ = Delivery.objects.filter(received_at__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def create_subscription(*, url: str, events: list[str], created_by=None, description: str = "") -> WebhookSubscription:
+    """A new outgoing webhook for these event types; its signing secret is on the returned row (show it once)."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ActionError("The url must be an absolute http:// or https:// URL.", "url")
+    if len(url) > 500:
+        raise ActionError("The url is longer than 500 characters.", "url")
+    if not events or not isinstance(events, list):
+        raise ActionError(f"Name at least one event type: {', '.join(EVENT_TYPES)}.", "events")
+    unknown = [event for event in events if event not in EVENT_TYPES]
+    if unknown:
+        raise ActionError(
+            f"Unknown event types: {', '.join(map(str, unknown))}. Known: {', '.join(EVENT_TYPES)}.", "events"
+        )
+    try:
+        check_target(url)
+    except UnsafeTarget as refusal:
+        raise ActionError(str(refusal), "url")
+    return WebhookSubscription.objects.create(
+        url=url, events=list(dict.fromkeys(events)), created_by=created_by, description=description[:200]
+    )

@@ -1,8 +1,24 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from . import actions, ingest, tasks
-from .models import VENDOR_API_KINDS, Alert, AlertGroup, Delivery, Endpoint, RoutingRule, SlackDelivery, SlackWebhook
+from .models import (
+    EVENT_TYPES,
+    VENDOR_API_KINDS,
+    Alert,
+    AlertGroup,
+    Delivery,
+    Endpoint,
+    EventDelivery,
+    EventDeliveryAttempt,
+    RoutingRule,
+    SlackDelivery,
+    SlackWebhook,
+    WebhookSubscription,
+)
+from .outbound import event_stream
+from .outbound.targets import UnsafeTarget, check_target
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -101,3 +117,67 @@ class SlackDeliveryAdmin(admin.ModelAdmin):
     list_display = ["incident", "event", "state", "attempts", "last_error", "created_at", "delivered_at"]
     list_filter = ["state", "event"]
     readonly_fields = [f.name for f in SlackDelivery._meta.fields]
+
+
+# --- the event stream out ----------------------------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(choices=[(t, t) for t in EVENT_TYPES], widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["url", "events", "description", "enabled"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            check_target(url)
+        except UnsafeTarget as refusal:
+            raise forms.ValidationError(str(refusal))
+        return url
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ["url", "description", "enabled", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            messages.warning(
+                request,
+                format_html("Signing secret of {} (shown only now, copy it): <code>{}</code>", obj.url, obj.secret),
+            )
+
+
+class EventDeliveryAttemptInline(admin.TabularInline):
+    model = EventDeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ["attempted_at", "status_code", "error", "response_body", "duration_ms"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["pk", "event_type", "subscription", "state", "attempts", "last_status_code", "created_at"]
+    list_filter = ["state", "event_type", "subscription"]
+    list_select_related = ["subscription"]
+    readonly_fields = [f.name for f in EventDelivery._meta.fields]
+    inlines = [EventDeliveryAttemptInline]
+    actions = ["replay"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Replay (send again now, same webhook-id)")
+    def replay(self, request, queryset):
+        for delivery in queryset:
+            event_stream.replay(delivery)
+            tasks.deliver_event.delay_on_commit(delivery.pk)
+        messages.info(request, f"Queued {queryset.count()} deliveries again.")

@@ -8,7 +8,7 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
 from . import actions, ingest
-from .outbound import slack
+from .outbound import event_stream, slack
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -51,3 +51,18 @@ class SlackTask(DjangoTask):
 def deliver_slack(delivery_id: int) -> None:
     """Post one Slack message; safe to run twice (a sent delivery is skipped)."""
     slack.deliver(delivery_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_event(delivery_id: int) -> None:
+    """One attempt at one event delivery; safe to run twice (the row is claimed; a sent one is skipped)."""
+    event_stream.deliver(delivery_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_event_deliveries() -> int:
+    """Queue every event delivery that is due: retries after their back-off, and any whose task was lost."""
+    ids = event_stream.due_deliveries()
+    for delivery_id in ids:
+        deliver_event.delay(delivery_id)
+    return len(ids)

@@ -253,6 +253,8 @@ WRITER_MODULES = {
     "its alerts and declares or notes incidents through the incidents actions, each step in one transaction",
     "integrations/outbound/slack.py": "bookkeeping of each outbound Slack delivery (state, attempts, last error), claimed "
     "with conditional UPDATEs so a retried task sends once; not part of the incident record",
+    "integrations/outbound/event_stream.py": "bookkeeping of the event stream out: the deliveries each subscriber is "
+    "owed, claimed with a conditional UPDATE, and their attempt log; not part of the incident record",
 }
 
 

@@ -99,5 +99,9 @@ def _mount_routers() -> None:
 
     api.add_router("/", action_items_router)
 
+    from integrations.api import router as integrations_router
+
+    api.add_router("/", integrations_router)
+
 
 _mount_routers()

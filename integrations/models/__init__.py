@@ -5,7 +5,8 @@ once, and ingested by a task (integrations/ingest.py). Alerts are grouped as the
 (Alertmanager's groupKey, Sentry's issue id, Datadog's cycle key) and matched by fingerprint, so a
 repeated delivery changes nothing. Only integrations/ingest.py writes alerts and groups.
 
-Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent (SlackDelivery).
+Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent (SlackDelivery); the event stream
+(event_stream.py: WebhookSubscription, EventDelivery and its attempt log), re-exported here.
 """
 
 import hashlib
@@ -21,6 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Incident, Service, Severity
+
+from .event_stream import EVENT_TYPES, EventDelivery, EventDeliveryAttempt, WebhookSubscription, new_signing_secret
+
+__all__ = ["EVENT_TYPES", "EventDelivery", "EventDeliveryAttempt", "WebhookSubscription", "new_signing_secret"]
 
 
 class EndpointKind(models.TextChoices):
