@@ -15,9 +15,9 @@ SCHEMA_VERSION = "1"
 
 
 def payload_allows_text(incident: Incident) -> bool:
-    """Whether events of this incident may carry its words (title, summary, update text), or only its id, ref,
-    severity and status: the one place an incident's privacy decides what leaves the building."""
-    return True
+    """Whether events of this incident may carry its words (title, summary, update and item text), or only its id,
+    ref, severity and status: the one place an incident's privacy decides what leaves the building."""
+    return not incident.is_private
 
 
 def envelope(event_type: str, message_id: str, data: dict) -> dict:

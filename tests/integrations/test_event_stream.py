@@ -323,3 +323,36 @@ def test_the_admin_replays_a_delivery_with_its_webhook_id(
 def test_nothing_is_owed_without_subscribers(alice):
     actions.declare_incident(actor=alice, title="Search is slow", severity="SEV3")
     assert not EventDelivery.objects.exists()
+
+
+def test_a_private_incident_sends_only_its_id_ref_severity_and_status(
+    admin_api, allow_private, recording_server, alice, bob, checkout
+):
+    server = recording_server()
+    subscribe(admin_api, server.url)
+    incident = actions.declare_incident(
+        actor=alice,
+        title="Acquisition target's database leaked",
+        summary="Legal is on it.",
+        severity="SEV1",
+        services=[checkout],
+        visibility="private",
+    )
+    comms.post_update(incident, actor=alice, audience="internal", status="Rotating every credential.")
+    item_actions.create_action_item(
+        incident,
+        actor=alice,
+        title="Rotate the leaked replica's credentials",
+        owner=bob,
+        type="prevent",
+        description="No credential older than the leak is valid.",
+    )
+    send_due()
+    payloads = [json.loads(r["body"]) for r in server.received]
+    assert {p["type"] for p in payloads} == {"incident.declared", "incident.update_published", "action_item.created"}
+    for payload in payloads:
+        validate(payload)
+        assert set(payload["data"]["incident"]) == {"id", "ref", "severity", "status", "url"}
+    raw = b"".join(r["body"] for r in server.received).decode()
+    for secret_text in ("leaked", "Legal", "Rotating", "credential"):
+        assert secret_text not in raw
