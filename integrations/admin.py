@@ -8,13 +8,13 @@ from .models import (
     VENDOR_API_KINDS,
     Alert,
     AlertGroup,
+    ChatDelivery,
+    ChatWebhook,
     Delivery,
     Endpoint,
     EventDelivery,
     EventDeliveryAttempt,
     RoutingRule,
-    SlackDelivery,
-    SlackWebhook,
     WebhookSubscription,
 )
 from .outbound import event_stream
@@ -107,16 +107,17 @@ class AlertGroupAdmin(admin.ModelAdmin):
     inlines = [AlertInline]
 
 
-@admin.register(SlackWebhook)
-class SlackWebhookAdmin(admin.ModelAdmin):
-    list_display = ["name", "enabled", "created_at"]
+@admin.register(ChatWebhook)
+class ChatWebhookAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "enabled", "created_at"]
+    list_filter = ["kind", "enabled"]
 
 
-@admin.register(SlackDelivery)
-class SlackDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["incident", "event", "state", "attempts", "last_error", "created_at", "delivered_at"]
-    list_filter = ["state", "event"]
-    readonly_fields = [f.name for f in SlackDelivery._meta.fields]
+@admin.register(ChatDelivery)
+class ChatDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["incident", "kind", "event", "state", "attempts", "last_error", "created_at", "delivered_at"]
+    list_filter = ["state", "kind", "event"]
+    readonly_fields = [f.name for f in ChatDelivery._meta.fields]
 
 
 # --- the event stream out ----------------------------------------------------------------------------

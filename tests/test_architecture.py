@@ -251,7 +251,7 @@ def model_writes(source):
 WRITER_MODULES = {
     "integrations/ingest.py": "the webhook ingest is the integrations app's actions: it stores a delivery, then attaches "
     "its alerts and declares or notes incidents through the incidents actions, each step in one transaction",
-    "integrations/outbound/slack.py": "bookkeeping of each outbound Slack delivery (state, attempts, last error), claimed "
+    "integrations/outbound/chat.py": "bookkeeping of each outbound chat delivery (state, attempts, last error), claimed "
     "with conditional UPDATEs so a retried task sends once; not part of the incident record",
     "integrations/outbound/event_stream.py": "bookkeeping of the event stream out: the deliveries each subscriber is "
     "owed, claimed with a conditional UPDATE, and their attempt log; not part of the incident record",

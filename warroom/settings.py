@@ -240,8 +240,11 @@ JIRA = {
 }
 
 # --- Outbound notifications -------------------------------------------------------------------
-# Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
+# Chat incoming webhooks for declare / update / reminder / resolve and action-item reminders; more in the admin.
 SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+TEAMS_WEBHOOK_URL = os.environ.get("TEAMS_WEBHOOK_URL", "")  # a Teams Workflows webhook: Adaptive Cards
+MATTERMOST_WEBHOOK_URL = os.environ.get("MATTERMOST_WEBHOOK_URL", "")
+# Timeout and retries of every chat webhook (the names predate Teams and Mattermost).
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
 # Outgoing webhooks to loopback or private addresses are refused unless this is set (one self-hosted network).

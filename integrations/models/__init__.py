@@ -5,7 +5,8 @@ once, and ingested by a task (integrations/ingest.py). Alerts are grouped as the
 (Alertmanager's groupKey, Sentry's issue id, Datadog's cycle key) and matched by fingerprint, so a
 repeated delivery changes nothing. Only integrations/ingest.py writes alerts and groups.
 
-Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent (SlackDelivery); the event stream
+Out: chat incoming webhooks (ChatWebhook: Slack, Teams, Mattermost) and the record of each message sent
+(ChatDelivery); the event stream
 (event_stream.py: WebhookSubscription, EventDelivery and its attempt log), re-exported here.
 """
 
@@ -289,37 +290,51 @@ class Alert(models.Model):
         return f"{self.name} [{self.status}]"
 
 
-# --- out: Slack notifications ---------------------------------------------------------------------
+# --- out: chat notifications (Slack, Microsoft Teams, Mattermost) ---------------------------------------------
 
 
-class SlackWebhook(models.Model):
-    """An incoming-webhook URL that receives declare / update / reminder / resolve messages.
+class ChatKind(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+    MATTERMOST = "mattermost", "Mattermost"
 
-    The env variable SLACK_WEBHOOK_URL adds one more without the admin.
+
+class ChatWebhook(models.Model):
+    """An incoming-webhook URL of a chat (Slack, a Teams Workflows webhook, Mattermost) that receives declare /
+    update / reminder / resolve messages and the action-item reminders and digests.
+
+    The env variables SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_URL and MATTERMOST_WEBHOOK_URL add one each without the admin.
     """
 
+    kind = models.CharField(max_length=12, choices=ChatKind.choices, default=ChatKind.SLACK)
     name = models.CharField(max_length=100, help_text="e.g. #incidents")
-    url = models.URLField(max_length=500, help_text="https://hooks.slack.com/services/…")
+    url = models.URLField(
+        max_length=500,
+        help_text="https://hooks.slack.com/services/…, a Teams Workflows “post to a channel when a webhook request is "
+        "received” URL, or https://mattermost.example/hooks/…",
+    )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "chat webhook"
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.get_kind_display()})"
 
 
-class SlackDelivery(models.Model):
-    """One message to one webhook. The task re-reads it; a sent delivery is never posted again."""
+class ChatDelivery(models.Model):
+    """One message to one chat webhook. The task re-reads it; a sent delivery is never posted again."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="slack_deliveries")
-    event = models.CharField(max_length=20, help_text="declare, update, reminder, resolve")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="chat_deliveries")
+    kind = models.CharField(max_length=12, choices=ChatKind.choices, default=ChatKind.SLACK)
+    event = models.CharField(max_length=20, help_text="declare, update, reminder, resolve, action item reminder…")
     url = models.URLField(max_length=500)
     payload = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -330,7 +345,7 @@ class SlackDelivery(models.Model):
 
     class Meta:
         ordering = ["-pk"]
-        verbose_name_plural = "Slack deliveries"
+        verbose_name_plural = "chat deliveries"
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "sent", "failed"]), name="slack_delivery_state_valid"
@@ -338,4 +353,4 @@ class SlackDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} for INC-{self.incident_id} ({self.state})"
+        return f"{self.event} to {self.get_kind_display()} for INC-{self.incident_id} ({self.state})"
