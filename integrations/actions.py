@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from warroom.errors import ActionError
@@ -14,10 +15,23 @@ from .outbound.targets import UnsafeTarget, check_target
 
 
 def create_endpoint(
-    *, kind: str, name: str, signing_secret: str = "", service=None, commander=None
+    *,
+    kind: str,
+    name: str,
+    signing_secret: str = "",
+    service=None,
+    commander=None,
+    expect_heartbeat_minutes: int | None = None,
 ) -> tuple[Endpoint, str]:
     """A new webhook endpoint and its secret token (shown once; only its hash is stored)."""
-    endpoint = Endpoint(kind=kind, name=name, signing_secret=signing_secret, service=service, commander=commander)
+    endpoint = Endpoint(
+        kind=kind,
+        name=name,
+        signing_secret=signing_secret,
+        service=service,
+        commander=commander,
+        expect_heartbeat_minutes=expect_heartbeat_minutes,
+    )
     token = endpoint.issue_token()
     endpoint.save()
     return endpoint, token
@@ -29,6 +43,13 @@ def rotate_endpoint_token(endpoint: Endpoint) -> str:
         token = endpoint.issue_token()
         endpoint.save(update_fields=["token_prefix", "token_hash"])
     return token
+
+
+def note_rejection(endpoint: Endpoint, reason: str) -> None:
+    """A request to a known endpoint was refused at the door (signature, size, payload): count it for signal health."""
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        rejected_count=F("rejected_count") + 1, last_error=reason[:500], last_error_at=timezone.now()
+    )
 
 
 def purge_old_deliveries(older_than: timedelta) -> int:

@@ -28,6 +28,7 @@ from .senders.events import AlertBatch, AlertEvent, DeployEvent, PayloadError
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 MAX_URL = 500  # Deploy.url
+REPEAT = "Repeat, nothing changed: "  # the note of a delivery that only repeated what was known
 
 
 def receive_delivery(endpoint: Endpoint, body: str, headers: dict[str, str]) -> Delivery:
@@ -53,7 +54,8 @@ def process_delivery(delivery_id: int) -> str | None:
             else:
                 status, note = _ingest_alerts(delivery, parsed)
             delivery.status, delivery.note, delivery.processed_at = status, note, timezone.now()
-            delivery.save(update_fields=["status", "note", "processed_at"])
+            delivery.duplicate = status == DeliveryStatus.PROCESSED and note.startswith(REPEAT)
+            delivery.save(update_fields=["status", "note", "processed_at", "duplicate"])
             return note
     except (PayloadError, ActionError, ValueError) as error:
         # The delivery itself is wrong (or refused by an action): retrying cannot help.
@@ -117,7 +119,7 @@ def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
     by_group: dict[str, list[AlertEvent]] = defaultdict(list)
     for event in batch.events:
         by_group[event.group_key].append(event)
-    notes = []
+    notes, changed = [], False
     for key, events in by_group.items():
         group = _locked_group(delivery.endpoint, key, events)
         if group.truncated_alerts != batch.truncated:
@@ -128,6 +130,7 @@ def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
             fired, resolved, acknowledged = _apply_keyed(group, events)
         else:
             fired, resolved = _apply(group, events)
+        changed = changed or bool(fired or resolved or acknowledged)
         incident = _incident_for(group, fired, delivery) if fired else group.incident
         if incident is not None:
             _record_arrivals(incident, group, fired, resolved, delivery)
@@ -138,7 +141,7 @@ def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
             + (f", {len(acknowledged)} acknowledged" if acknowledged else "")
             + (f" → {incident.ref}" if incident else "")
         )
-    return DeliveryStatus.PROCESSED, "; ".join(notes)
+    return DeliveryStatus.PROCESSED, ("" if changed else REPEAT) + "; ".join(notes)
 
 
 def _locked_group(endpoint: Endpoint, key: str, events: list[AlertEvent]) -> AlertGroup:

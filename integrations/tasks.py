@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
-from . import actions, ingest
+from . import actions, heartbeats, ingest
 from .outbound import chat, event_stream
 
 
@@ -67,3 +67,9 @@ def sweep_event_deliveries() -> int:
     for delivery_id in ids:
         deliver_event.delay(delivery_id)
     return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_heartbeats() -> tuple[int, int]:
+    """The dead-man's switch: declare for senders gone quiet, resolve for those heard again."""
+    return heartbeats.sweep()

@@ -20,7 +20,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import senders
+from . import actions, senders
 from .models import Endpoint, EndpointKind
 from .senders.events import PayloadError
 from .senders.pagerduty import EventErrors
@@ -67,10 +67,10 @@ def pagerduty_enqueue(request):
         event["dedup_key"] = uuid.uuid4().hex  # PagerDuty assigns one and answers it; repeats then send it
     try:
         senders.PARSERS[EndpointKind.PAGERDUTY](event)
-    except EventErrors as error:
-        return _invalid_event(error.errors)
     except PayloadError as error:
-        return _invalid_event([str(error)])
+        errors = error.errors if isinstance(error, EventErrors) else [str(error)]
+        actions.note_rejection(endpoint, "; ".join(errors))
+        return _invalid_event(errors)
     event.pop("routing_key")  # the secret is not kept with the delivery
     accept(endpoint, json.dumps(event), {})
     return JsonResponse(
@@ -105,6 +105,7 @@ def _opsgenie(request, action: str, alias: str | None):
         )
     body, problem = read_json(request)
     if body is None:
+        actions.note_rejection(endpoint, problem)
         return _genie({"message": problem}, 422, started)
     if alias is None:
         alias = body.get("alias") if isinstance(body.get("alias"), str) and body["alias"].strip() else uuid.uuid4().hex
@@ -118,6 +119,7 @@ def _opsgenie(request, action: str, alias: str | None):
     try:
         senders.PARSERS[EndpointKind.OPSGENIE](stored)
     except PayloadError as error:
+        actions.note_rejection(endpoint, str(error))
         return _genie(
             {"message": "Request body is not processable. Please check the errors.", "errors": {"body": str(error)}},
             422,

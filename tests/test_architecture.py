@@ -253,6 +253,8 @@ WRITER_MODULES = {
     "its alerts and declares or notes incidents through the incidents actions, each step in one transaction",
     "integrations/outbound/chat.py": "bookkeeping of each outbound chat delivery (state, attempts, last error), claimed "
     "with conditional UPDATEs so a retried task sends once; not part of the incident record",
+    "integrations/heartbeats.py": "the dead-man's switch is the integrations app's actions for heartbeats: it declares "
+    "and resolves the blind-monitoring incident through the incidents actions, holding the endpoint's row lock",
     "integrations/outbound/event_stream.py": "bookkeeping of the event stream out: the deliveries each subscriber is "
     "owed, claimed with a conditional UPDATE, and their attempt log; not part of the incident record",
 }

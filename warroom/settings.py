@@ -149,6 +149,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
     # The event stream out: deliveries due (after their back-off, or whose task was lost) are sent from their rows.
     "integrations-event-deliveries": {"task": "integrations.tasks.sweep_event_deliveries", "schedule": 15.0},
+    # The dead-man's switch: endpoints that expect a heartbeat and went quiet declare "Monitoring is blind".
+    "integrations-heartbeats": {"task": "integrations.tasks.sweep_heartbeats", "schedule": 60.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.

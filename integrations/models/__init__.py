@@ -89,6 +89,33 @@ class Endpoint(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The dead-man's switch: a sender that goes quiet this long declares "Monitoring is blind".
+    expect_heartbeat_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Expect a delivery (e.g. Alertmanager's always-firing Watchdog alert) at least this often; "
+        "empty: no heartbeat expected.",
+    )
+    heartbeat_severity = models.CharField(
+        max_length=4,
+        choices=Severity.choices,
+        default=Severity.SEV2,
+        help_text="severity of the blind-monitoring incident",
+    )
+    blind_incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="the open “Monitoring is blind” incident of this endpoint",
+    )
+    # Requests refused at the door (bad signature, not this kind's payload): never stored, so counted here.
+    rejected_count = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = EndpointQuerySet.as_manager()
 
     class Meta:
@@ -138,6 +165,7 @@ class Delivery(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="failed tries (database or worker trouble)")
     note = models.TextField(blank=True, help_text="what processing did, or why it failed")
+    duplicate = models.BooleanField(default=False, help_text="a repeat: processing changed nothing")
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -145,6 +173,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "received_at"], name="delivery_status_received_idx"),
             models.Index(fields=["received_at"], name="delivery_received_idx"),
+            models.Index(fields=["endpoint", "received_at"], name="delivery_endpoint_received_idx"),
         ]
 
     def __str__(self) -> str:

@@ -22,8 +22,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--service", default="", help="slug of the service to use when the payload names none")
         parser.add_argument("--commander", default="", help="username commanding incidents this endpoint declares")
+        parser.add_argument(
+            "--expect-heartbeat-minutes",
+            type=int,
+            default=None,
+            help="declare “Monitoring is blind” when no delivery arrives for this many minutes (e.g. Alertmanager's Watchdog)",
+        )
 
-    def handle(self, *args, kind, name, signing_secret, service, commander, **options):
+    def handle(self, *args, kind, name, signing_secret, service, commander, expect_heartbeat_minutes, **options):
+        if expect_heartbeat_minutes is not None and expect_heartbeat_minutes < 1:
+            raise CommandError("--expect-heartbeat-minutes must be a whole number of minutes, 1 or more.")
         if Endpoint.objects.filter(name=name).exists():
             raise CommandError(f"An endpoint named “{name}” exists already; choose another name.")
         owner = person = None
@@ -36,7 +44,12 @@ class Command(BaseCommand):
             if person is None:
                 raise CommandError(f"No active user “{commander}”.")
         _, token = actions.create_endpoint(
-            kind=kind, name=name, signing_secret=signing_secret, service=owner, commander=person
+            kind=kind,
+            name=name,
+            signing_secret=signing_secret,
+            service=owner,
+            commander=person,
+            expect_heartbeat_minutes=expect_heartbeat_minutes,
         )
         if kind in VENDOR_API_KINDS:
             where = "routing_key" if kind == EndpointKind.PAGERDUTY else "Authorization: GenieKey <key>"
