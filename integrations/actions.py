@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from incidents.actions import clean_choice
+from incidents.models import Severity
 from warroom.errors import ActionError
 
 from .models import EVENT_TYPES, Delivery, Endpoint, WebhookSubscription
@@ -81,3 +83,18 @@ def create_subscription(*, url: str, events: list[str], created_by=None, descrip
     return WebhookSubscription.objects.create(
         url=url, events=list(dict.fromkeys(events)), created_by=created_by, description=description[:200]
     )
+
+
+def set_heartbeat(endpoint: Endpoint, *, minutes: int | None, severity: str | None = None) -> Endpoint:
+    """Expect a delivery from this endpoint at least every `minutes` (None: no longer), at this severity when blind."""
+    if minutes is not None and not 1 <= minutes <= 7 * 24 * 60:
+        raise ActionError(
+            "expect_heartbeat_minutes must be between 1 and 10080 (a week), or null.", "expect_heartbeat_minutes"
+        )
+    endpoint.expect_heartbeat_minutes = minutes
+    fields = ["expect_heartbeat_minutes"]
+    if severity is not None:
+        endpoint.heartbeat_severity = clean_choice(severity, Severity, field="heartbeat_severity", label="severity")
+        fields.append("heartbeat_severity")
+    endpoint.save(update_fields=fields)
+    return endpoint

@@ -29,7 +29,7 @@ class RoutingRuleInline(admin.TabularInline):
 
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "token_prefix", "service", "commander", "active", "created_at"]
+    list_display = ["name", "kind", "token_prefix", "service", "commander", "expect_heartbeat_minutes", "active"]
     list_filter = ["kind", "active"]
     readonly_fields = ["token_prefix"]
     inlines = [RoutingRuleInline]

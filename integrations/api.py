@@ -10,12 +10,13 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from . import actions
-from .models import EventDelivery, WebhookSubscription
+from .models import Endpoint, EventDelivery, WebhookSubscription
 
-router = Router(tags=["event stream"])
+router = Router(tags=["integrations"])
 LAST_DELIVERIES = 5
 
 
@@ -108,3 +109,34 @@ def list_subscriptions(request):
     for delivery in recent:
         by_subscription.setdefault(delivery.subscription_id, []).append(delivery)
     return {"items": [subscription_out(s, by_subscription.get(s.pk, [])) for s in subscriptions]}
+
+
+class HeartbeatIn(Schema):
+    expect_heartbeat_minutes: int | None
+    heartbeat_severity: str | None = None
+
+
+def endpoint_out(endpoint: Endpoint) -> dict:
+    return {
+        "id": endpoint.pk,
+        "name": endpoint.name,
+        "kind": endpoint.kind,
+        "active": endpoint.active,
+        "expect_heartbeat_minutes": endpoint.expect_heartbeat_minutes,
+        "heartbeat_severity": endpoint.heartbeat_severity,
+        "blind_incident": endpoint.blind_incident_id,
+    }
+
+
+@router.get("/endpoints", response={200: dict})
+def list_endpoints(request):
+    require_admin(request)
+    return {"items": [endpoint_out(e) for e in Endpoint.objects.order_by("name")]}
+
+
+@router.patch("/endpoints/{endpoint_id}", response={200: dict})
+def set_heartbeat(request, endpoint_id: int, payload: HeartbeatIn):
+    require_admin(request)
+    endpoint = get_object_or_404(Endpoint, pk=endpoint_id)
+    actions.set_heartbeat(endpoint, minutes=payload.expect_heartbeat_minutes, severity=payload.heartbeat_severity)
+    return endpoint_out(endpoint)

@@ -30,7 +30,7 @@ from .views import accept
 def read_json(request):
     """The body as a JSON object, or the reason it is not one."""
     limit = settings.WARROOM["WEBHOOK_MAX_BYTES"]
-    if len(request.body) > limit:
+    if _int(request.headers.get("Content-Length")) > limit or len(request.body) > limit:
         return None, f"The payload is larger than {limit // 1024} KiB."
     try:
         payload = json.loads(request.body or b"{}")
@@ -39,6 +39,13 @@ def read_json(request):
     if not isinstance(payload, dict):
         return None, "The body must be a JSON object."
     return payload, ""
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 # --- PagerDuty Events API v2 -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ notice resolves itself when deliveries return, and the page counts accepted, rep
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -117,3 +118,21 @@ def test_a_refusal_at_the_door_is_counted_on_the_endpoint(make_endpoint, sender)
     actions.note_rejection(endpoint, "again")
     endpoint.refresh_from_db()
     assert endpoint.rejected_count == 2
+
+
+def test_an_admin_sets_the_heartbeat_over_the_api(make_endpoint, api_as, alice):
+    endpoint, _ = make_endpoint("alertmanager", name="eu")
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+    admin = api_as(root)
+    response = admin.patch(
+        f"/api/v1/endpoints/{endpoint.pk}", {"expect_heartbeat_minutes": 5, "heartbeat_severity": "SEV1"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["expect_heartbeat_minutes"] == 5
+    endpoint.refresh_from_db()
+    assert (endpoint.expect_heartbeat_minutes, endpoint.heartbeat_severity) == (5, "SEV1")
+    assert admin.get("/api/v1/endpoints").json()["items"][0]["name"] == "eu"
+    bad = admin.patch(f"/api/v1/endpoints/{endpoint.pk}", {"expect_heartbeat_minutes": 0})
+    assert bad.status_code == 400 and "between 1 and 10080" in bad.json()["error"]
+    assert admin.patch("/api/v1/endpoints/999", {"expect_heartbeat_minutes": 5}).status_code == 404
+    assert api_as(alice).patch(f"/api/v1/endpoints/{endpoint.pk}", {"expect_heartbeat_minutes": 5}).status_code == 403
