@@ -13,6 +13,8 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from incidents.models import TokenScope
+
 from . import actions
 from .models import Endpoint, EventDelivery, WebhookSubscription
 
@@ -54,8 +56,13 @@ class CreatedSubscriptionOut(SubscriptionOut):
 
 
 def require_admin(request) -> None:
-    if not request.user.is_superuser:
-        raise PermissionDenied("Only an administrator's token may manage webhook subscriptions.")
+    """Admins only, and through a token of the `admin` scope (the rule of warroom.api.require_admin, which this module
+    cannot import: warroom.api mounts this router)."""
+    token = getattr(request, "api_token", None)
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied("Only an administrator's token may manage webhook subscriptions and endpoints.")
+    if token is not None and not token.allows(TokenScope.ADMIN):
+        raise PermissionDenied("This needs a token with the `admin` scope: issue one with --scope admin.")
 
 
 def delivery_out(delivery: EventDelivery) -> dict:

@@ -6,10 +6,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
+from incidents.models import ApiToken
 from integrations import tasks
 from integrations.models import Delivery, DeliveryStatus, Endpoint
+from tests.conftest import ApiClient
 
 PAYLOADS = Path(__file__).parent / "payloads"
 
@@ -115,3 +118,22 @@ def recording_server():
     yield start
     for server in servers:
         server.close()
+
+
+class AdminApiClient(ApiClient):
+    """An administrator's bot: a token of the `admin` scope, which the admin endpoints require."""
+
+    def __init__(self, user):
+        self.user = user
+        _, self.token = ApiToken.issue(user, name="tests", scope="admin")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+
+@pytest.fixture
+def root(db):
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+
+
+@pytest.fixture
+def admin_api(root):
+    return AdminApiClient(root)

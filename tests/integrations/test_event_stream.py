@@ -11,7 +11,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -25,16 +24,6 @@ from postmortems import actions as pm_actions
 from tests.conftest import ApiClient
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "integrations" / "schemas" / "events" / "v1"
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-
-
-@pytest.fixture
-def admin_api(root):
-    return ApiClient(root)
 
 
 @pytest.fixture
@@ -83,6 +72,13 @@ def test_an_admin_subscribes_and_gets_the_secret_once(admin_api, allow_private, 
     assert created["events"] == ["incident.declared", "incident.resolved"]
     listed = admin_api.get("/api/v1/webhook-subscriptions").json()["items"]
     assert [s["id"] for s in listed] == [created["id"]] and "secret" not in listed[0]
+
+
+def test_an_admins_token_needs_the_admin_scope(root, allow_private):
+    response = ApiClient(root).post(
+        "/api/v1/webhook-subscriptions", {"url": "https://hooks.example/x", "events": EVENT_TYPES}
+    )
+    assert response.status_code == 403 and "`admin` scope" in response.json()["error"]
 
 
 def test_only_an_admin_may_subscribe(api, allow_private):

@@ -4,7 +4,6 @@ notice resolves itself when deliveries return, and the page counts accepted, rep
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -120,10 +119,9 @@ def test_a_refusal_at_the_door_is_counted_on_the_endpoint(make_endpoint, sender)
     assert endpoint.rejected_count == 2
 
 
-def test_an_admin_sets_the_heartbeat_over_the_api(make_endpoint, api_as, alice):
+def test_an_admin_sets_the_heartbeat_over_the_api(make_endpoint, admin_api, api_as, alice):
     endpoint, _ = make_endpoint("alertmanager", name="eu")
-    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    admin = api_as(root)
+    admin = admin_api
     response = admin.patch(
         f"/api/v1/endpoints/{endpoint.pk}", {"expect_heartbeat_minutes": 5, "heartbeat_severity": "SEV1"}
     )

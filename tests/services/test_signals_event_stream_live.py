@@ -36,7 +36,7 @@ def test_a_declaration_over_the_api_reaches_the_subscriber_signed_and_a_refused_
 ):
     settings.WARROOM_OUTBOUND_ALLOW_PRIVATE = True
     root = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    _, token = ApiToken.issue(root, name="ops")
+    _, token = ApiToken.issue(root, name="ops", scope="admin")
     subscriber = RecordingServer(fail_first=1, fail_status=503)
     try:
         subscription = api(
