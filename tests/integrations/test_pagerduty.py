@@ -157,3 +157,24 @@ def test_it_stores_the_event_it_answered(routing_key, sender):
     sender.post("/v2/enqueue", trigger(routing_key))
     stored = json.loads(Delivery.objects.get().body)
     assert stored["dedup_key"] == "checkout-5xx" and "routing_key" not in stored
+
+
+def test_the_admin_shows_the_routing_key_once_when_it_adds_a_pagerduty_endpoint(admin_client):
+    response = admin_client.post(
+        "/admin/integrations/endpoint/add/",
+        {
+            "kind": "pagerduty",
+            "name": "grafana-pd",
+            "active": "on",
+            "heartbeat_severity": "SEV2",
+            "rules-TOTAL_FORMS": "0",
+            "rules-INITIAL_FORMS": "0",
+            "rules-MIN_NUM_FORMS": "0",
+            "rules-MAX_NUM_FORMS": "1000",
+        },
+        follow=True,
+    )
+    message = next(str(m) for m in response.context["messages"] if "Key of" in str(m))
+    key = message.split("<code>")[1].split("</code>")[0]
+    assert Endpoint.objects.for_token("pagerduty", key).name == "grafana-pd"
+    assert "/v2/enqueue" in message
