@@ -54,11 +54,14 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "insights",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
+    "insights.metrics.RequestMetricsMiddleware",  # outermost: counts every answer, redirects to sign-in too
     "django.middleware.security.SecurityMiddleware",
+    "warroom.middleware.RefuseUnstorableQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +248,10 @@ JIRA = {
     "TIMEOUT": env_float("JIRA_TIMEOUT", 10.0),
     "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),
 }
+
+# --- /metrics for Prometheus: a bearer token, or addresses allowed without one (both empty: closed) --------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
 
 # --- Outbound notifications -------------------------------------------------------------------
 # Chat incoming webhooks for declare / update / reminder / resolve and action-item reminders; more in the admin.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
+    path("", include("insights.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
     path("v2/", include("integrations.vendor_urls")),

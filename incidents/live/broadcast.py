@@ -40,7 +40,7 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
     EntryKind.BRIEFING: frozenset({"roles", "restore"}),
     EntryKind.UPDATE: frozenset({"cadence", "composer"}),
     EntryKind.REMINDER: frozenset({"cadence", "roles", "restore", "action_items"}),
-    EntryKind.SYSTEM: frozenset({"cadence", "composer", "action_items"}),
+    EntryKind.SYSTEM: frozenset({"header", "cadence", "composer", "action_items"}),
     EntryKind.DECISION: frozenset({"restore", "composer"}),
     EntryKind.ACTION: frozenset({"composer"}),
     EntryKind.IMPACT: frozenset({"restore", "composer"}),
@@ -190,8 +190,9 @@ def send_batch(incident_id: int, entry_ids: list[int], panels: Iterable[str]) ->
         "entries": [[entry.pk, render_entry(entry)] for entry in entries],
         "entries_read": [[entry.pk, render_entry(entry, can_write=False)] for entry in entries],
         "panels": render_panels(incident_id, panels),
-        # Who may see the room changed: every socket asks again before it shows this batch.
-        "recheck_access": any(entry.kind == EntryKind.ACCESS for entry in entries),
+        # Who may see the room may have changed (visibility, invitations, a private room's role holders):
+        # every socket asks again before it shows this batch.
+        "recheck_access": any(entry.kind in (EntryKind.ACCESS, EntryKind.ROLE) for entry in entries),
     }
     group_send(incident_id, message)
 

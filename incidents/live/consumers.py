@@ -160,7 +160,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         try:
             request = json.loads(text_data or "")
             after = int(request["after"]) if request.get("type") == "resume" else None
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # 1e400 is infinity: no id
             log.info("ignored a malformed frame on %s", self.channel_name)
             return
         if after is None:

@@ -51,7 +51,11 @@ class DeclareForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect, label="Who sees it"
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Who sees it",
     )
     is_drill = forms.BooleanField(required=False, label="This is a drill", help_text="left out of insights")
 
@@ -59,6 +63,9 @@ class DeclareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commander"].queryset = active_users()
         self.severity_definitions = [(s.value, s.label, SEVERITY_DEFINITIONS[s]) for s in Severity]
+
+    def clean_visibility(self):
+        return self.cleaned_data.get("visibility") or Visibility.INTERNAL
 
     def clean_started_at(self):
         value = self.cleaned_data.get("started_at")

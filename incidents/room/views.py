@@ -178,6 +178,14 @@ def change_status(request, pk):
 
 
 @require_POST
+def set_drill(request, pk):
+    def perform(incident, data):
+        return actions.set_drill(incident, is_drill=request.POST.get("is_drill") == "true", actor=request.user)
+
+    return run_control(request, pk, perform, panel="header", control="drill")
+
+
+@require_POST
 def change_severity(request, pk):
     def perform(incident, data):
         return actions.change_severity(incident, severity=data["severity"], actor=request.user)

@@ -182,3 +182,23 @@ async def test_a_read_token_may_watch_the_room(incident, bob):
     raw = (await sync_to_async(ApiToken.issue)(bob, name="watcher", scope=TokenScope.READ))[1]
     bot = await open_room(incident, [(b"authorization", f"Bearer {raw}".encode())])
     await bot.disconnect()
+
+
+async def test_a_relieved_role_holder_of_a_private_incident_loses_the_room(alice, bob):
+    incident = await sync_to_async(actions.declare_incident)(
+        actor=alice, title="Payroll file sent to the wrong bank", severity="SEV2", visibility="private"
+    )
+    await sync_to_async(actions.assign_role)(incident, role="scribe", user=bob, actor=alice)
+    _, headers = await sync_to_async(signed_in)(bob)
+    room = await open_room(incident, headers)
+    await sync_to_async(actions.relieve_role)(incident, role="scribe", actor=alice)
+    assert await closed_with(room) == CLOSE_NOT_VISIBLE
+
+
+async def test_a_resume_frame_with_an_infinite_id_is_ignored_and_the_socket_lives(incident, alice):
+    _, headers = await sync_to_async(signed_in)(alice)
+    room = await open_room(incident, headers)
+    await room.send_to(text_data='{"type": "resume", "after": 1e400}')
+    entry = await post(incident, kind="note", body="Still connected.", actor=alice)
+    assert entry_ids(await drain(room)) == [entry.pk]
+    await room.disconnect()
