@@ -131,6 +131,10 @@ def _mount_routers() -> None:
 
     api.add_router("/", action_items_router)
 
+    from integrations.api import router as integrations_router
+
+    api.add_router("/", integrations_router)
+
     from insights.api import router as insights_router
 
     api.add_router("/", insights_router)

@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-items-overdue-reminders": {"task": "action_items.tasks.sweep_overdue_reminders", "schedule": 15 * 60},
     "action-items-weekly-digest": {"task": "action_items.tasks.sweep_weekly_digests", "schedule": 60 * 60},
     "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
+    # The event stream out: deliveries due (after their back-off, or whose task was lost) are sent from their rows.
+    "integrations-event-deliveries": {"task": "integrations.tasks.sweep_event_deliveries", "schedule": 15.0},
+    # The dead-man's switch: endpoints that expect a heartbeat and went quiet declare "Monitoring is blind".
+    "integrations-heartbeats": {"task": "integrations.tasks.sweep_heartbeats", "schedule": 60.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -256,7 +260,12 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
 
 # --- Outbound notifications -------------------------------------------------------------------
-# Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
+# Chat incoming webhooks for declare / update / reminder / resolve and action-item reminders; more in the admin.
 SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+TEAMS_WEBHOOK_URL = os.environ.get("TEAMS_WEBHOOK_URL", "")  # a Teams Workflows webhook: Adaptive Cards
+MATTERMOST_WEBHOOK_URL = os.environ.get("MATTERMOST_WEBHOOK_URL", "")
+# Timeout and retries of every chat webhook (the names predate Teams and Mattermost).
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
+# Outgoing webhooks to loopback or private addresses are refused unless this is set (one self-hosted network).
+WARROOM_OUTBOUND_ALLOW_PRIVATE = env_bool("WARROOM_OUTBOUND_ALLOW_PRIVATE", False)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from incidents import token_views
 from incidents.comms.views import status_page
+from integrations.health_views import signal_health
 
 from . import health
 from .api import urls as api_urls
@@ -23,5 +24,7 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
+    path("v2/", include("integrations.vendor_urls")),
+    path("signals/", signal_health, name="signal_health"),
     path("admin/", admin.site.urls),
 ]
