@@ -7,7 +7,6 @@ sender's id, and a timeline entry is written only when an alert's state changes.
 Resolved alerts never resolve an incident: people do.
 """
 
-import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -19,6 +18,7 @@ from incidents import actions
 from incidents.actions import record
 from incidents.models import EntryKind, Incident, Service
 from warroom.errors import ActionError
+from warroom.schema import parse_payload
 
 from . import routing, senders
 from .markdown import alert_line, escape
@@ -48,7 +48,9 @@ def process_delivery(delivery_id: int) -> str | None:
             )
             if delivery is None or delivery.status != DeliveryStatus.RECEIVED:
                 return None
-            parsed = senders.PARSERS[delivery.endpoint.kind](json.loads(delivery.body), delivery.headers)
+            # NUL characters and lone surrogates are dropped, so a stray byte cannot stop a critical alert.
+            payload = parse_payload(delivery.body)
+            parsed = senders.PARSERS[delivery.endpoint.kind](payload, delivery.headers)
             if delivery.endpoint.kind == EndpointKind.DEPLOY:
                 status, note = _ingest_deploys(delivery, parsed)
             else:

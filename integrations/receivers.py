@@ -5,6 +5,7 @@ posting after commit; a lost task leaves a pending row, never a silent gap.
 """
 
 from incidents.models import Incident
+from warroom.celery import enqueue_on_commit
 
 from . import event_payloads, tasks
 from .outbound import chat, event_stream
@@ -13,13 +14,13 @@ from .outbound import chat, event_stream
 def notify_chats(incident: Incident, event: str, text: str) -> None:
     """Owe the message to every chat webhook (Slack, Teams, Mattermost) in this transaction; post after commit."""
     for delivery in chat.create_deliveries(incident, event, text):
-        tasks.deliver_chat.delay_on_commit(delivery.pk)
+        enqueue_on_commit(tasks.deliver_chat, delivery.pk)
 
 
 def stream(event_type: str, build) -> None:
     """Owe the event to its subscribers in this transaction; send after commit (the sweeper catches a lost task)."""
     for delivery in event_stream.emit(event_type, build):
-        tasks.deliver_event.delay_on_commit(delivery.pk)
+        enqueue_on_commit(tasks.deliver_event, delivery.pk)  # the sweeper sends what the broker lost
 
 
 def on_declared(sender, incident: Incident, **kwargs) -> None:

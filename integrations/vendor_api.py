@@ -20,6 +20,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from warroom.schema import parse_payload
+
 from . import actions, senders
 from .models import Endpoint, EndpointKind
 from .senders.events import PayloadError
@@ -33,8 +35,8 @@ def read_json(request):
     if _int(request.headers.get("Content-Length")) > limit or len(request.body) > limit:
         return None, f"The payload is larger than {limit // 1024} KiB."
     try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
+        payload = parse_payload(request.body or b"{}")
+    except ValueError as error:
         return None, f"The body is not valid JSON: {error}."
     if not isinstance(payload, dict):
         return None, "The body must be a JSON object."

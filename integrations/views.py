@@ -4,13 +4,14 @@ Every refusal is JSON `{"error": "..."}` and writes nothing: unknown token 404, 
 too large or not the JSON this kind expects 400 (with the reason).
 """
 
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from warroom.celery import enqueue_on_commit
+from warroom.schema import parse_payload
 
 from . import actions, ingest, senders, tasks
 from .models import VENDOR_API_KINDS, Delivery, Endpoint
@@ -42,8 +43,8 @@ def hook(request, kind: str, token: str):
     if endpoint.signing_secret and not is_signed_correctly(kind, endpoint.signing_secret, request.headers, body):
         return _refuse(endpoint, "The signature does not match this endpoint's signing secret.", 401)
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+        payload = parse_payload(body)
+    except ValueError as error:
         return _refuse(endpoint, f"The body is not valid JSON: {error}.", 400)
     if not isinstance(payload, dict):
         return _refuse(endpoint, "The body must be a JSON object.", 400)
@@ -60,7 +61,7 @@ def hook(request, kind: str, token: str):
 def accept(endpoint: Endpoint, body: str, headers: dict[str, str]) -> Delivery:
     """Store a checked delivery and queue its ingestion after commit (the sweeper requeues a lost task)."""
     delivery = ingest.receive_delivery(endpoint, body, headers)
-    tasks.process_delivery.delay_on_commit(delivery.pk)
+    enqueue_on_commit(tasks.process_delivery, delivery.pk)  # a broker that is down: the sweeper requeues it
     return delivery
 
 

@@ -85,3 +85,31 @@ class StrictJSONParser(Parser):
             field, why = problem
             raise ActionError(f"{field or 'The body'} {why}.", field or None)
         return data
+
+
+def storable(value):
+    """A JSON value with what no database column can hold removed: NUL characters dropped, lone surrogates
+    replaced. For text from machines (alert payloads), which must still declare rather than fail forever."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {storable(key): storable(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [storable(child) for child in value]
+    return value
+
+
+def parse_payload(raw: bytes | str):
+    """A webhook body as JSON, storable; raises ValueError with the reason (malformed, or nested too deeply)."""
+    try:
+        return storable(json.loads(raw))
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply")
+    except UnicodeDecodeError as error:
+        raise ValueError(str(error))
