@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup test worker beat bench lint format chromium alertmanager oidc-provider clean
+.PHONY: run setup test worker beat bench lint format chromium alertmanager prometheus oidc-provider clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,13 +33,17 @@ chromium:
 alertmanager:
 	@test -x /usr/bin/prometheus-alertmanager || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus-alertmanager >/dev/null; }; }
 
+# The /metrics round-trip test scrapes the app with Debian's real prometheus server and reads the series back.
+prometheus:
+	@test -x /usr/bin/prometheus || { DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus >/dev/null; }; }
+
 # The single sign-on tests sign in at a real OpenID provider: the npm package oidc-provider, run by Node.
 OIDC_PROVIDER_DIR := tests/accounts/oidc_provider
 oidc-provider:
 	@command -v node >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 	@test -d $(OIDC_PROVIDER_DIR)/node_modules/oidc-provider || npm ci --prefix $(OIDC_PROVIDER_DIR) --no-audit --no-fund --silent
 
-test: $(STAMP) chromium alertmanager oidc-provider
+test: $(STAMP) chromium alertmanager prometheus oidc-provider
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo

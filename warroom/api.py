@@ -8,7 +8,7 @@ import hashlib
 import math
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -18,6 +18,7 @@ from ninja.throttling import SimpleRateThrottle
 from accounts.api import require_admin  # noqa: F401  (admin endpoints of every router use it from here too)
 from incidents.models import ApiToken, TokenScope
 from warroom.errors import ActionError
+from warroom.schema import StrictJSONParser
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -101,6 +102,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url=None,  # /api/v1/docs is accounts.views.api_docs: vendored Swagger UI, behind login
+    parser=StrictJSONParser(),
 )
 
 
@@ -150,7 +152,17 @@ def on_throttled(request, exc: Throttled):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    cause = exc.__cause__  # django-ninja wraps what the body parser raised: answer with the parser's own words
+    if isinstance(cause, ActionError):
+        return on_action_error(request, cause)
+    if isinstance(cause, HttpError):
+        exc = cause
     return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, "The body is too large.", 413)
 
 
 def urls():
@@ -177,6 +189,14 @@ def _mount_routers() -> None:
     from action_items.api import router as action_items_router
 
     api.add_router("/", action_items_router)
+
+    from integrations.api import router as integrations_router
+
+    api.add_router("/", integrations_router)
+
+    from insights.api import router as insights_router
+
+    api.add_router("/", insights_router)
 
     from accounts.api import router as accounts_router
 

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from accounts import views as accounts_views
 from incidents import token_views
 from incidents.comms.views import status_page
+from integrations.health_views import signal_health
 
 from . import health
 from .api import urls as api_urls
@@ -22,7 +23,10 @@ urlpatterns = [
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
     path("api/v1/docs", accounts_views.api_docs, name="api_docs"),
+    path("", include("insights.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
+    path("v2/", include("integrations.vendor_urls")),
+    path("signals/", signal_health, name="signal_health"),
     path("admin/", admin.site.urls),
 ]
