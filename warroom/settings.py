@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "insights.metrics.RequestMetricsMiddleware",  # outermost: counts every answer, redirects to sign-in too
     "django.middleware.security.SecurityMiddleware",
+    "warroom.middleware.ApiErrorsAreJsonMiddleware",
     "warroom.middleware.RefuseUnstorableQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
