@@ -99,5 +99,9 @@ def _mount_routers() -> None:
 
     api.add_router("/", action_items_router)
 
+    from statuspage.api import router as statuspage_router
+
+    api.add_router("/", statuspage_router)
+
 
 _mount_routers()

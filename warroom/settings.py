@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "statuspage",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
@@ -147,6 +148,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-items-overdue-reminders": {"task": "action_items.tasks.sweep_overdue_reminders", "schedule": 15 * 60},
     "action-items-weekly-digest": {"task": "action_items.tasks.sweep_weekly_digests", "schedule": 60 * 60},
     "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
+    # Maintenance windows start and complete on time: the sweeper reads their starts_at / ends_at columns.
+    "status-page-maintenances": {"task": "statuspage.tasks.sweep_maintenances", "schedule": 30.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -219,6 +222,14 @@ WARROOM = {
     "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
     "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,
     "ACTION_ITEM_DIGEST_WEEKDAY": 0,  # Monday (0) .. Sunday (6): the first sweep on or after it sends the week's digest
+    # The public status page's branding (statuspage/branding.py); PUBLIC_URL defaults to SITE_URL + "/status/".
+    "STATUS_PAGE": {
+        "NAME": os.environ.get("STATUS_PAGE_NAME", "Service status"),
+        "LOGO_URL": os.environ.get("STATUS_PAGE_LOGO_URL", ""),
+        "ACCENT_COLOR": os.environ.get("STATUS_PAGE_ACCENT_COLOR", ""),
+        "SUPPORT_URL": os.environ.get("STATUS_PAGE_SUPPORT_URL", ""),
+        "PUBLIC_URL": os.environ.get("STATUS_PAGE_URL", ""),
+    },
 }
 # Read here without judging, so a typo cannot stop the import; system check warroom.E001 reports what is wrong.
 UPDATE_CADENCE_RAW = os.environ.get("UPDATE_CADENCE", "")

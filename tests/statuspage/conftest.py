@@ -1,0 +1,61 @@
+"""The public status page's fixtures: an incident with internal chatter, drafts and one approved external
+update, and maintenance windows."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from incidents import actions
+from incidents.comms import actions as comms
+from statuspage import actions as status_actions
+
+SECRET_NOTE = "db-primary-7 disk full, Bob's cron job"
+# Words that must never reach a public surface: the note, the draft, the title, the summary, people, refs, severity.
+LEAKS = [
+    SECRET_NOTE,
+    "UNAPPROVED DRAFT",
+    "Checkout returns 500",
+    "SUMMARY-FOR-THE-ROOM",
+    "alice",
+    "Alice",
+    "Bob",
+    "bob",
+    "INC-",
+    "Paged",
+    "SEV2",
+]
+
+
+@pytest.fixture
+def public_incident(incident, alice, bob):
+    """An incident with internal chatter and one approved external update."""
+    actions.edit_summary(incident, title=incident.title, summary="SUMMARY-FOR-THE-ROOM", actor=alice)
+    actions.post_entry(incident, kind="note", body=f"Internal: {SECRET_NOTE}", actor=bob)
+    comms.post_update(
+        incident, actor=bob, audience="internal", status=f"Investigating {SECRET_NOTE}.", actions="Paged Bob."
+    )
+    draft = comms.post_update(
+        incident,
+        actor=bob,
+        audience="external",
+        status="We are investigating errors at checkout.",
+        headline="Checkout errors",
+    )
+    comms.approve_update(draft, actor=alice)
+    comms.post_update(incident, actor=bob, audience="external", status="UNAPPROVED DRAFT about Bob's cron job.")
+    return incident
+
+
+@pytest.fixture
+def maintenance_window(checkout, alice):
+    """Database upgrade on Checkout, from in an hour for two hours."""
+    start = timezone.now() + timedelta(hours=1)
+    return status_actions.schedule_maintenance(
+        title="Database upgrade",
+        body="Checkout may be **slow** for a few minutes.",
+        services=["checkout"],
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        actor=alice,
+    )
