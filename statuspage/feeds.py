@@ -39,7 +39,7 @@ class HistoryRss(Feed):
         incident, entry = item
         if incident is None:
             return f"{entry.title} ({entry.get_status_display()})"
-        return f"{incident.name}: {entry.state_label}"
+        return f"{entry.headline or incident.name}: {entry.state_label}"  # the headline approved with this update
 
     def item_description(self, item):
         incident, entry = item

@@ -67,6 +67,7 @@ def public_updates():
 class PublicUpdate:
     id: int
     incident_id: int
+    headline: str
     state: str
     component_state: str
     text: str
@@ -191,6 +192,7 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
             PublicUpdate(
                 id=update.pk,
                 incident_id=update.incident_id,
+                headline=update.headline,
                 state=update.public_state,
                 component_state=update.component_state,
                 text=compose_markdown(update.status, update.actions, update.next_steps),

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import feeds, v2, views
@@ -8,8 +9,8 @@ urlpatterns = [
     path("", views.status_page, name="index"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
     path("maintenances/", views.maintenance_list, name="maintenances"),
-    path("history.rss", feeds.HistoryRss(), name="rss"),
-    path("history.atom", feeds.HistoryAtom(), name="atom"),
+    path("history.rss", login_not_required(feeds.HistoryRss()), name="rss"),
+    path("history.atom", login_not_required(feeds.HistoryAtom()), name="atom"),
     path("api/v2/summary.json", v2.summary, name="v2-summary"),
     path("api/v2/status.json", v2.status, name="v2-status"),
     path("api/v2/components.json", v2.components, name="v2-components"),

@@ -1,15 +1,21 @@
 """The public status page's fixtures: an incident with internal chatter, drafts and one approved external
 update, and maintenance windows."""
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from incidents import actions
 from incidents.comms import actions as comms
+from incidents.models import Service
 from statuspage import actions as status_actions
 
+# Real Statuspage answers, one per endpoint of /api/v2/ (see the file's _source).
+FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "statuspage_v2.json").read_text())["answers"]
+ENDPOINTS = list(FIXTURE)
 SECRET_NOTE = "db-primary-7 disk full, Bob's cron job"
 # Words that must never reach a public surface: the note, the draft, the title, the summary, people, refs, severity.
 LEAKS = [
@@ -59,3 +65,13 @@ def maintenance_window(checkout, alice):
         ends_at=start + timedelta(hours=2),
         actor=alice,
     )
+
+
+def add_public_incidents(alice, count):
+    """`count` more incidents, each with one approved external update on a component of its own."""
+    for n in range(count):
+        service = Service.objects.create(name=f"Component {n}", slug=f"component-{n}")
+        incident = actions.declare_incident(actor=alice, title=f"Internal {n}", severity="SEV3", services=[service])
+        comms.approve_update(
+            comms.post_update(incident, actor=alice, audience="external", status=f"Issue {n}"), actor=alice
+        )

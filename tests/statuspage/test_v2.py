@@ -1,10 +1,8 @@
 """The Statuspage-compatible JSON under /status/api/v2/: compared field by field with a real Statuspage answer,
 read by a published Statuspage client, cached by ETag, in a constant number of queries."""
 
-import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -17,8 +15,8 @@ from incidents.comms import actions as comms
 from incidents.models import Service
 from statuspage import actions as status_actions
 
-FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "statuspage_v2.json").read_text())["answers"]
-ENDPOINTS = list(FIXTURE)
+from .conftest import ENDPOINTS, FIXTURE, add_public_incidents
+
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")  # as Statuspage writes them
 COMPONENT_STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
 INCIDENT_STATUSES = {"investigating", "identified", "monitoring", "resolved", "postmortem"}
@@ -243,15 +241,6 @@ def test_it_refuses_writes_to_the_public_api(public_incident):
 
 
 # --- query counts -----------------------------------------------------------------------------------------------------
-
-
-def add_public_incidents(alice, count):
-    for n in range(count):
-        service = Service.objects.create(name=f"Component {n}", slug=f"component-{n}")
-        incident = actions.declare_incident(actor=alice, title=f"Internal {n}", severity="SEV3", services=[service])
-        comms.approve_update(
-            comms.post_update(incident, actor=alice, audience="external", status=f"Issue {n}"), actor=alice
-        )
 
 
 @pytest.mark.parametrize("endpoint", ["summary.json", "incidents.json", "scheduled-maintenances.json"])
