@@ -1,0 +1,76 @@
+"""In Chromium: the public status page with an incident, maintenance in progress and upcoming, light and dark,
+on a desktop and a phone, without JavaScript."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from incidents.comms import actions as comms
+from incidents.models import Service
+from statuspage import actions as status_actions
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page_with_maintenance(incident, alice, checkout):
+    search = Service.objects.create(name="Search", slug="search")
+    comms.approve_update(
+        comms.post_update(
+            incident,
+            actor=alice,
+            audience="external",
+            status="We are investigating errors at checkout.",
+            headline="Checkout errors",
+        ),
+        actor=alice,
+    )
+    now = timezone.now()
+    status_actions.schedule_maintenance(
+        title="Search reindex",
+        body="Search results may be **stale** for up to an hour.",
+        services=["search"],
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(minutes=50),
+        actor=alice,
+    )
+    status_actions.schedule_maintenance(
+        title="Database upgrade",
+        body="Checkout may be slow for a few minutes.",
+        services=["checkout"],
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        actor=alice,
+    )
+    return search
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_shows_maintenance_in_progress_and_components_under_maintenance(
+    live_app, new_page, page_with_maintenance, scheme
+):
+    page = new_page(color_scheme=scheme)
+    page.goto(f"{live_app.url}/status/")
+    assert page.locator(".status-overall").inner_text() == "Partial outage on some services"
+    assert page.locator("#component-search .component-state").inner_text() == "Under maintenance"
+    assert page.locator("#component-checkout .component-state").inner_text() == "Partial outage"
+    active = page.locator("#maintenance-active-h + .public-maintenance")
+    assert "Search reindex" in active.inner_text() and active.locator("strong", has_text="stale").count() == 1
+    assert "Database upgrade" in page.locator("#maintenance-upcoming-h + .public-maintenance").inner_text()
+    screenshot(page, f"statuspage-maintenance-{scheme}")
+
+
+def test_it_reads_on_a_phone_without_javascript(live_app, chromium, page_with_maintenance):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_app.url}/status/")
+        assert page.locator("#component-search .component-state").inner_text() == "Under maintenance"
+        for selector in ("main", ".components", ".public-maintenance"):
+            box = page.locator(selector).first.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector  # nothing wider than the phone
+        screenshot(page, "statuspage-phone")
+    finally:
+        context.close()
