@@ -12,7 +12,7 @@ from incidents.access import can_read, can_write
 from incidents.api import Error
 from warroom.choices import choice_literal
 
-from . import actions
+from . import actions, tasks
 from .branding import branding
 from .models import Maintenance
 
@@ -80,6 +80,7 @@ def schedule(request, payload: MaintenanceIn):
         ends_at=payload.ends_at,
         actor=request.user,
     )
+    tasks.announce_maintenance_on_commit(window)
     return Status(201, maintenance_json(window, [s.slug for s in window.services.all()]))
 
 
@@ -91,3 +92,31 @@ def list_maintenances(request, filters: Query[MaintenanceFilter]):
     if filters.status:
         windows = windows.filter(status=filters.status)
     return {"items": [maintenance_json(w, [s.slug for s in w.services.all()]) for w in windows[:200]]}
+
+
+# --- webhook subscribers ------------------------------------------------------------------------------------------
+
+
+class WebhookSubscriberIn(Schema):
+    url: str = Field(..., description="the receiver; each delivery is POSTed there, signed with the secret")
+    components: list[str] = Field([], description="service slugs; empty: every component")
+
+
+class WebhookSubscriberOut(Schema):
+    id: int
+    url: str
+    components: list[str]
+    secret: str = Field(..., description="HMAC-SHA256 key of X-Warroom-Signature; shown only in this answer")
+
+
+@router.post(
+    "/status-subscribers",
+    response={201: WebhookSubscriberOut, 400: Error, 403: Error, 409: Error},
+    summary="Add a webhook subscriber",
+)
+def add_webhook_subscriber(request, payload: WebhookSubscriberIn):
+    if not request.user.is_staff:
+        raise PermissionDenied("Only admins add webhook subscribers.")
+    subscriber, secret = actions.add_webhook_subscriber(url=payload.url, components=payload.components)
+    components = [s.slug for s in subscriber.services.all()]
+    return Status(201, {"id": subscriber.pk, "url": subscriber.url, "components": components, "secret": secret})

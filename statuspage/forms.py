@@ -28,3 +28,24 @@ class MaintenanceForm(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Email address")
+    components = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Only these components",
+        help_text="Leave all unticked to hear about everything.",
+    )
+
+    def __init__(self, *args, components=(), **kwargs):
+        kwargs.setdefault("auto_id", "subscribe-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["components"].choices = [(c.service.slug, c.service.name) for c in components]
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"

@@ -218,9 +218,13 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
     ]
 
 
-def load_maintenances(*, statuses=None, limit: int | None = None, newest_first=False) -> list[PublicMaintenance]:
+def load_maintenances(
+    *, statuses=None, ids=None, limit: int | None = None, newest_first=False
+) -> list[PublicMaintenance]:
     """Maintenance windows with their components; two queries."""
     rows = Maintenance.objects.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     rows = rows.order_by(*(("-starts_at", "-pk") if newest_first else ("starts_at", "pk")))

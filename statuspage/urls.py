@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import feeds, v2, views
+from . import feeds, subscribe, v2, views
 
 app_name = "statuspage"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.status_page, name="index"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
     path("maintenances/", views.maintenance_list, name="maintenances"),
+    path("subscribe/", subscribe.subscribe, name="subscribe"),
+    path("subscriptions/<str:token>/confirm/", subscribe.confirm, name="confirm"),
+    path("subscriptions/<str:token>/unsubscribe/", subscribe.unsubscribe, name="unsubscribe"),
     path("history.rss", login_not_required(feeds.HistoryRss()), name="rss"),
     path("history.atom", login_not_required(feeds.HistoryAtom()), name="atom"),
     path("api/v2/summary.json", v2.summary, name="v2-summary"),

@@ -12,16 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from incidents.access import can_read, can_write
 from warroom.errors import ActionError
 
-from . import actions, public
+from . import actions, public, tasks
 from .branding import branding
-from .forms import MaintenanceForm
+from .forms import MaintenanceForm, SubscribeForm
 
 
 @login_not_required
 @require_GET
 def status_page(request):
     snapshot = public.snapshot()
-    return render(request, "statuspage/index.html", {"snapshot": snapshot, "brand": branding()})
+    form = SubscribeForm(components=snapshot.components)
+    return render(request, "statuspage/index.html", {"snapshot": snapshot, "brand": branding(), "form": form})
 
 
 @login_not_required
@@ -61,6 +62,7 @@ def maintenance_list(request):
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
+                tasks.announce_maintenance_on_commit(window)
                 messages.success(request, f"Scheduled “{window.title}”; it is on the status page now.")
                 return redirect("statuspage:maintenances")
     elif writer:

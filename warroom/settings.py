@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
     # Maintenance windows start and complete on time: the sweeper reads their starts_at / ends_at columns.
     "status-page-maintenances": {"task": "statuspage.tasks.sweep_maintenances", "schedule": 30.0},
+    # Subscribers: notices a lost task did not make, and deliveries whose retry time has come.
+    "status-page-notifications": {"task": "statuspage.tasks.sweep_notifications", "schedule": 30.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -253,3 +255,40 @@ JIRA = {
 SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
+
+
+# --- Email (status page subscriptions) --------------------------------------------------------------------
+def email_settings(url: str) -> dict:
+    """EMAIL_URL as Django's EMAIL_* settings: smtp://user:pass@host:port, smtp+tls://... (STARTTLS),
+    smtp+ssl://... (TLS from the start) or console:// (print mail to the console; also when unset)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url or "console://")
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl") or not parts.hostname:
+        raise ValueError(
+            f"EMAIL_URL {url!r}: use smtp://user:pass@host:port, smtp+tls://..., smtp+ssl://... or console://"
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+    }
+
+
+if os.environ.get("EMAIL_URL") or not os.environ.get("EMAIL_HOST"):
+    globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
+else:  # the usual EMAIL_* variables
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "status@localhost")

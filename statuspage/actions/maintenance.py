@@ -1,4 +1,4 @@
-"""The status page's writers: scheduling maintenance windows and the sweeper that starts and completes them.
+"""Maintenance windows: scheduling them, and the sweeper that starts and completes them.
 
 A window's due times are its own columns (starts_at, ends_at), read by the beat sweeper (statuspage/tasks.py).
 Each step is claimed with a conditional UPDATE on the status column, so a sweeper that runs twice, or two
@@ -15,7 +15,7 @@ from incidents.models import Service
 from warroom.errors import ActionError
 from warroom.markdown import render_markdown
 
-from .models import Maintenance
+from ..models import Maintenance
 
 LONGEST_WINDOW = timedelta(days=14)
 
