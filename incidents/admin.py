@@ -14,7 +14,8 @@ class MitigationInline(admin.StackedInline):
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "team"]
-    search_fields = ["name", "slug", "team"]
+    search_fields = ["name", "slug", "team__name"]
+    list_select_related = ["team"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MitigationInline]
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
 
 from incidents import actions
-from incidents.access import can_write, get_incident_for_user
-from incidents.models import POSTABLE_KINDS, EntryKind, Incident, Role, Service, Severity, TimelineEntry
+from incidents.access import can_write, get_incident_for_user, visible_incidents
+from incidents.models import POSTABLE_KINDS, EntryKind, Incident, Role, Service, Severity, TimelineEntry, Visibility
 from incidents.models import Status as LifecycleStatus
 from warroom.choices import choice_literal
 
@@ -20,6 +20,7 @@ SeverityName = choice_literal(Severity)
 StatusName = choice_literal(LifecycleStatus)
 EntryKindName = choice_literal(EntryKind, *POSTABLE_KINDS)
 RoleName = choice_literal(Role)
+VisibilityName = choice_literal(Visibility)
 
 
 class Error(Schema):
@@ -53,6 +54,9 @@ class IncidentOut(Schema):
         None, description="this incident's override; null = the severity's default"
     )
     next_update_due_at: datetime | None
+    visibility: VisibilityName
+    is_drill: bool
+    team: str | None = Field(None, description="the owning team's slug")
     url: str
 
 
@@ -81,6 +85,10 @@ class DeclareIn(Schema):
     services: list[str] = Field(default_factory=list, description="service slugs")
     commander: str | None = Field(None, description="username; defaults to the caller")
     started_at: datetime | None = None
+    visibility: VisibilityName = Field(
+        "internal", description="internal: every responder may read it; private: only its members"
+    )
+    is_drill: bool = Field(False, description="a drill or test incident, left out of insights by default")
 
 
 class EntryIn(Schema):
@@ -125,6 +133,9 @@ def incident_json(request, incident: Incident) -> dict:
         "resolved_at": incident.resolved_at,
         "update_cadence_minutes": incident.update_cadence_minutes,
         "next_update_due_at": incident.next_update_due_at,
+        "visibility": incident.visibility,
+        "is_drill": incident.is_drill,
+        "team": incident.team.slug if incident.team_id else None,
         "url": request.build_absolute_uri(incident.get_absolute_url()),
     }
 
@@ -142,7 +153,7 @@ def entry_json(entry: TimelineEntry) -> dict:
 
 
 def incidents_for_api():
-    return Incident.objects.with_roles().prefetch_related("services")
+    return Incident.objects.with_roles().select_related("team").prefetch_related("services")
 
 
 def fresh_incident_json(request, incident: Incident) -> dict:
@@ -163,7 +174,7 @@ def user_named(username: str | None, field: str):
 
 @router.get("/incidents", response=IncidentList, summary="List incidents")
 def list_incidents(request, status: Literal["open", "resolved", "all"] = "open"):
-    incidents = incidents_for_api()
+    incidents = visible_incidents(request.user, incidents_for_api())
     if status == "open":
         incidents = incidents.open()
     elif status == "resolved":
@@ -188,6 +199,8 @@ def declare(request, payload: DeclareIn):
         services=services,
         commander=user_named(payload.commander, "commander"),
         started_at=payload.started_at,
+        visibility=payload.visibility,
+        is_drill=payload.is_drill,
     )
     return Status(201, fresh_incident_json(request, incident))
 

@@ -20,7 +20,7 @@ from action_items.models import ActionItem
 from incidents import actions
 from incidents.access import OBSERVERS_GROUP
 from incidents.live import broadcast
-from incidents.models import ApiToken, Service
+from incidents.models import ApiToken, Service, Team
 from warroom.celery import app as celery_app
 
 User = get_user_model()
@@ -51,7 +51,8 @@ def observer(db):
 
 @pytest.fixture
 def checkout(db):
-    return Service.objects.create(name="Checkout", slug="checkout", team="Payments")
+    payments = Team.objects.create(name="Payments", slug="payments")
+    return Service.objects.create(name="Checkout", slug="checkout", team=payments)
 
 
 @pytest.fixture

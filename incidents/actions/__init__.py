@@ -7,6 +7,7 @@ webhooks, commands and tasks all call these.
 
 from warroom.errors import ActionConflict, ActionError, NotAllowed
 
+from .audit import AuditAction, audit, client_address
 from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident, title_max_length
 from .changes import record_deploy, record_flag_change
 from .lifecycle import (
@@ -36,6 +37,9 @@ from .timeline import post_entry, record
 
 __all__ = [
     "ActionConflict",
+    "AuditAction",
+    "audit",
+    "client_address",
     "ActionError",
     "NotAllowed",
     "accept_handoff",

@@ -13,7 +13,7 @@ from warroom.errors import ActionConflict, ActionError
 from warroom.markdown import render_markdown
 
 from .. import signals
-from ..models import EntryKind, Incident, Role, RoleAssignment, Service, Severity, Status
+from ..models import EntryKind, Incident, Role, RoleAssignment, Service, Severity, Status, Visibility
 from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident, title_max_length
 from .timeline import record
 
@@ -66,14 +66,18 @@ def declare_incident(
     commander=None,
     started_at: datetime | None = None,
     detected_at: datetime | None = None,
+    visibility: str = Visibility.INTERNAL,
+    is_drill: bool = False,
 ) -> Incident:
     """Open an incident; the declarer is Incident Commander unless they name another.
 
-    The first status update is due one cadence after the declaration.
+    The first status update is due one cadence after the declaration. The owning team is the first affected
+    service's team. A private incident is seen only by its role holders, invited people, that team's leads and admins.
     """
     title = clean_text(title, field="title", label="Title", max_length=title_max_length())
     summary = clean_text(summary, field="summary", label="Summary", max_length=body_max_length(), required=False)
     severity = clean_choice(severity, Severity, field="severity", label="severity")
+    visibility = clean_choice(visibility, Visibility, field="visibility", label="visibility")
     now = timezone.now()
     started_at = started_at or now
     if started_at > now + timedelta(minutes=5):
@@ -92,10 +96,13 @@ def declare_incident(
             detected_at=detected_at,
             declared_at=now,
             declared_by=actor,
+            visibility=visibility,
+            is_drill=bool(is_drill),
         )
+        services = list(services)
+        incident.team_id = next((s.team_id for s in services if s.team_id), None)
         incident.next_update_due_at = due_after(incident, now)
         incident.save()
-        services = list(services)
         incident.services.set(services)
         RoleAssignment.objects.create(incident=incident, role=Role.COMMANDER, user=commander, assigned_by=actor)
         names = ", ".join(s.name for s in services)
@@ -103,6 +110,10 @@ def declare_incident(
         if names:
             body += f" Affected services: {names}."
         body += f" {display_name(commander)} is Incident Commander."
+        if visibility == Visibility.PRIVATE:
+            body += " The incident is private: only its role holders and invited people see it."
+        if incident.is_drill:
+            body += " This is a drill."
         record(
             incident,
             kind=EntryKind.DECLARED,
@@ -112,6 +123,8 @@ def declare_incident(
                 "severity": severity,
                 "services": [s.slug for s in services],
                 "commander": commander.get_username(),
+                "visibility": visibility,
+                "is_drill": incident.is_drill,
             },
         )
         signals.incident_declared.send(sender=Incident, incident=incident)

@@ -13,10 +13,12 @@ from .incident import (
     IncidentQuerySet,
     Severity,
     Status,
+    Visibility,
 )
 from .presence import RoomPresence
 from .restore import GENERIC_MITIGATIONS, Decision, ImpactAssessment, Mitigation, MitigationKind, Theory
 from .roles import ROLE_INSTRUCTIONS, HandOff, Role, RoleAssignment
+from .teams import AuditEvent, IncidentMember, Team
 from .timeline import POSTABLE_KINDS, EntryKind, TimelineEntry
 from .tokens import ApiToken, ApiTokenQuerySet
 
@@ -28,6 +30,7 @@ __all__ = [
     "ROLE_INSTRUCTIONS",
     "SEVERITY_DEFINITIONS",
     "ApiToken",
+    "AuditEvent",
     "ApiTokenQuerySet",
     "Audience",
     "ComponentState",
@@ -38,6 +41,7 @@ __all__ = [
     "HandOff",
     "ImpactAssessment",
     "Incident",
+    "IncidentMember",
     "IncidentQuerySet",
     "Mitigation",
     "MitigationKind",
@@ -49,6 +53,8 @@ __all__ = [
     "Severity",
     "Status",
     "StatusUpdate",
+    "Team",
     "Theory",
     "TimelineEntry",
+    "Visibility",
 ]

@@ -8,7 +8,14 @@ from django.utils import timezone
 class Service(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    team = models.CharField("owning team", max_length=100, blank=True)
+    team = models.ForeignKey(
+        "incidents.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+        verbose_name="owning team",
+    )
     description = models.TextField(blank=True)
 
     class Meta:

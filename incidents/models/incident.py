@@ -44,6 +44,11 @@ class Status(models.TextChoices):
 OPEN_STATUSES = [s for s in Status if s != Status.RESOLVED]
 
 
+class Visibility(models.TextChoices):
+    INTERNAL = "internal", "Internal: every responder may read it"
+    PRIVATE = "private", "Private: only its role holders, invited people, the owning team's leads and admins"
+
+
 class IncidentQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Status.RESOLVED)
@@ -63,6 +68,16 @@ class Incident(models.Model):
     severity = models.CharField(max_length=4, choices=Severity.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING)
     services = models.ManyToManyField(Service, related_name="incidents", blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    team = models.ForeignKey(
+        "incidents.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+        help_text="the owning team; its leads see the incident even when it is private",
+    )
+    is_drill = models.BooleanField(default=False, help_text="a drill or test incident; left out of insights by default")
 
     started_at = models.DateTimeField(help_text="When impact began; may precede the declaration.")
     detected_at = models.DateTimeField(null=True, blank=True)
@@ -91,6 +106,7 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(severity__in=Severity.values), name="incident_severity_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="incident_status_valid"),
+            models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name="incident_visibility_valid"),
             models.CheckConstraint(
                 condition=Q(update_cadence_minutes__isnull=True)
                 | Q(update_cadence_minutes__gte=1, update_cadence_minutes__lte=240),
@@ -111,6 +127,10 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
 
     @property
     def is_major(self) -> bool:
