@@ -15,7 +15,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from incidents.comms.actions import compose_markdown
-from incidents.models import Audience, ComponentState, Incident, PublicState, Service, StatusUpdate
+from incidents.models import Audience, ComponentState, Incident, PublicState, Service, StatusUpdate, Visibility
 
 from .models import Maintenance
 
@@ -51,6 +51,8 @@ INDICATOR_DESCRIPTIONS = {
     "major": "Partial System Outage",
     "critical": "Major System Outage",
 }
+# What a private incident is called in public: its approved updates speak, its name (and headline) never does.
+NEUTRAL_NAME = "Service disruption"
 INCIDENT_LIST_LIMIT = 50  # Statuspage's incidents.json and scheduled-maintenances.json answer the newest 50
 
 
@@ -59,8 +61,11 @@ def worst(states) -> str:
 
 
 def public_updates():
-    """Approved external updates: the only words of an incident that customers read."""
-    return StatusUpdate.objects.filter(audience=Audience.EXTERNAL, state=StatusUpdate.State.PUBLISHED)
+    """Approved external updates: the only words of an incident that customers read. A drill's never are: a drill
+    rehearses the words, customers must not read them as news."""
+    return StatusUpdate.objects.filter(
+        audience=Audience.EXTERNAL, state=StatusUpdate.State.PUBLISHED, incident__is_drill=False
+    )
 
 
 @dataclass
@@ -164,9 +169,10 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
     rows = Incident.objects.filter(pk__in=public_updates().values("incident_id"))
     if where is not None:
         rows = rows.filter(where)
-    rows = rows.order_by("-declared_at", "-pk").only("pk", "status", "resolved_at", "declared_at")
+    rows = rows.order_by("-declared_at", "-pk").only("pk", "status", "resolved_at", "declared_at", "visibility")
     rows = list(rows[:limit] if limit else rows)
     ids = [row.pk for row in rows]
+    private = {row.pk for row in rows if row.visibility == Visibility.PRIVATE}
     updates: dict[int, list[PublicUpdate]] = {pk: [] for pk in ids}
     headlines: dict[int, str] = {}
     for update in (
@@ -187,12 +193,13 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
             "next_update_due_at",
         )
     ):
-        headlines.setdefault(update.incident_id, update.headline)
+        headline = NEUTRAL_NAME if update.incident_id in private else update.headline
+        headlines.setdefault(update.incident_id, headline)
         updates[update.incident_id].append(
             PublicUpdate(
                 id=update.pk,
                 incident_id=update.incident_id,
-                headline=update.headline,
+                headline=headline,
                 state=update.public_state,
                 component_state=update.component_state,
                 text=compose_markdown(update.status, update.actions, update.next_steps),
@@ -212,7 +219,7 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
             services=services[row.pk],
             is_open=row.is_open,
             resolved_at=row.resolved_at,
-            headline=headlines[row.pk] or "Service disruption",
+            headline=headlines[row.pk] or NEUTRAL_NAME,
         )
         for row in rows
     ]

@@ -4,6 +4,9 @@ no drafts, on the page, an incident's page, the feeds and every Statuspage endpo
 import pytest
 from django.test import Client
 
+from incidents import actions
+from incidents.comms import actions as comms
+
 from .conftest import ENDPOINTS, LEAKS
 
 PUBLIC_PATHS = [
@@ -27,3 +30,47 @@ def test_it_never_shows_the_room_on_a_public_surface(public_incident, maintenanc
 
 def test_it_has_no_public_page_for_an_incident_without_an_approved_update(incident):
     assert Client().get(f"/status/incidents/{incident.pk}/").status_code == 404
+
+
+@pytest.fixture
+def private_incident(alice, checkout):
+    incident = actions.declare_incident(
+        actor=alice, title="Acquisition-related outage", severity="SEV2", services=[checkout], visibility="private"
+    )
+    comms.approve_update(
+        comms.post_update(
+            incident,
+            actor=alice,
+            audience="external",
+            status="Some payments are failing; we are on it.",
+            headline="Payments failing after the Globex migration",
+        ),
+        actor=alice,
+    )
+    return incident
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_a_private_incident_speaks_only_through_its_approved_updates(private_incident, path):
+    text = Client().get(path.format(pk=private_incident.pk)).content.decode()
+    assert "Acquisition" not in text and "Globex" not in text  # neither its title nor its headline
+    if not path.endswith(
+        ("status.json", "components.json", "upcoming.json", "active.json", "scheduled-maintenances.json")
+    ):
+        assert "Service disruption" in text and "Some payments are failing; we are on it." in text
+
+
+def test_a_private_incident_still_marks_its_components(private_incident):
+    components = Client().get("/status/api/v2/components.json").json()["components"]
+    assert [(c["name"], c["status"]) for c in components] == [("Checkout", "partial_outage")]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_a_drill_never_reaches_a_public_surface(alice, checkout, path):
+    drill = actions.declare_incident(actor=alice, title="Game day", severity="SEV2", services=[checkout], is_drill=True)
+    comms.approve_update(
+        comms.post_update(drill, actor=alice, audience="external", status="DRILL: checkout is down."), actor=alice
+    )
+    response = Client().get(path.format(pk=drill.pk))
+    assert "DRILL" not in response.content.decode() and "Checkout" not in response.content.decode()
+    assert response.status_code == (404 if "incidents/{pk}" in path else 200)
