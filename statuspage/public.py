@@ -164,13 +164,13 @@ class PublicMaintenance:
         return getattr(self.maintenance, name)
 
 
-def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[PublicIncident]:
+def load_incidents(*, where: Q | None = None, limit: int | None = None, offset: int = 0) -> list[PublicIncident]:
     """Incidents with at least one approved external update, newest first; three queries."""
     rows = Incident.objects.filter(pk__in=public_updates().values("incident_id"))
     if where is not None:
         rows = rows.filter(where)
     rows = rows.order_by("-declared_at", "-pk").only("pk", "status", "resolved_at", "declared_at", "visibility")
-    rows = list(rows[:limit] if limit else rows)
+    rows = list(rows[offset : offset + limit] if limit else rows[offset:])
     ids = [row.pk for row in rows]
     private = {row.pk for row in rows if row.visibility == Visibility.PRIVATE}
     updates: dict[int, list[PublicUpdate]] = {pk: [] for pk in ids}
@@ -226,12 +226,14 @@ def load_incidents(*, where: Q | None = None, limit: int | None = None) -> list[
 
 
 def load_maintenances(
-    *, statuses=None, ids=None, limit: int | None = None, newest_first=False
+    *, statuses=None, ids=None, completed_since=None, limit: int | None = None, newest_first=False
 ) -> list[PublicMaintenance]:
     """Maintenance windows with their components; two queries."""
     rows = Maintenance.objects.all()
     if ids is not None:
         rows = rows.filter(pk__in=ids)
+    if completed_since is not None:
+        rows = rows.filter(Q(completed_at__isnull=True) | Q(completed_at__gte=completed_since))
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     rows = rows.order_by(*(("-starts_at", "-pk") if newest_first else ("starts_at", "pk")))

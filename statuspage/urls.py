@@ -7,6 +7,7 @@ app_name = "statuspage"
 
 urlpatterns = [
     path("", views.status_page, name="index"),
+    path("history/", views.history_page, name="history"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
     path("maintenances/", views.maintenance_list, name="maintenances"),
     path("subscribe/", subscribe.subscribe, name="subscribe"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from incidents.access import can_read, can_write
 from warroom.errors import ActionError
 
-from . import actions, public, tasks
+from . import actions, history, public, tasks
 from .branding import branding
 from .forms import MaintenanceForm, SubscribeForm
 
@@ -22,7 +22,33 @@ from .forms import MaintenanceForm, SubscribeForm
 def status_page(request):
     snapshot = public.snapshot()
     form = SubscribeForm(components=snapshot.components)
-    return render(request, "statuspage/index.html", {"snapshot": snapshot, "brand": branding(), "form": form})
+    bars = history.component_history(snapshot.components, now=snapshot.now)
+    return render(
+        request, "statuspage/index.html", {"snapshot": snapshot, "brand": branding(), "form": form, "history": bars}
+    )
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+@login_not_required
+@require_GET
+def history_page(request):
+    """Past public incidents with all their approved updates, newest first, a page at a time."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    found = public.load_incidents(
+        where=Q(resolved_at__isnull=False), limit=HISTORY_PAGE_SIZE + 1, offset=(number - 1) * HISTORY_PAGE_SIZE
+    )
+    context = {
+        "incidents": found[:HISTORY_PAGE_SIZE],
+        "page": number,
+        "has_next": len(found) > HISTORY_PAGE_SIZE,
+        "brand": branding(),
+    }
+    return render(request, "statuspage/history.html", context)
 
 
 @login_not_required
