@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from incidents import actions
 from incidents.comms import actions as comms
-from incidents.models import Service
+from incidents.models import Incident, Service, StatusUpdate
 from statuspage import actions as status_actions
 from tests.conftest import screenshot
 
@@ -28,6 +29,22 @@ def page_with_maintenance(incident, alice, checkout):
         actor=alice,
     )
     now = timezone.now()
+    nine_am = now.replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=12)  # never across midnight
+    # A resolved incident on Search twelve days ago, told in two approved updates: a red and orange day on its bar.
+    past = actions.declare_incident(actor=alice, title="Index corruption", severity="SEV1", services=[search])
+    for hours, state, component in [(0, "investigating", "major_outage"), (2, "monitoring", "partial_outage")]:
+        update = comms.post_update(
+            past,
+            actor=alice,
+            audience="external",
+            status=f"Search {state}.",
+            public_state=state,
+            component_state=component,
+        )
+        comms.approve_update(update, actor=alice)
+        StatusUpdate.objects.filter(pk=update.pk).update(published_at=nine_am + timedelta(hours=hours))
+    actions.resolve(past, actor=alice)
+    Incident.objects.filter(pk=past.pk).update(resolved_at=nine_am + timedelta(hours=5))
     status_actions.schedule_maintenance(
         title="Search reindex",
         body="Search results may be **stale** for up to an hour.",
@@ -59,6 +76,11 @@ def test_it_shows_maintenance_in_progress_and_components_under_maintenance(
     active = page.locator("#maintenance-active-h + .public-maintenance")
     assert "Search reindex" in active.inner_text() and active.locator("strong", has_text="stale").count() == 1
     assert "Database upgrade" in page.locator("#maintenance-upcoming-h + .public-maintenance").inner_text()
+    bar = page.locator("#component-search .history-bar")
+    assert bar.locator(".day").count() == 90
+    assert bar.locator(".day-major_outage").count() == 1  # twelve days ago, the outage and the partial recovery
+    assert "day-under_maintenance" in bar.locator(".day").last.get_attribute("class")  # today
+    assert bar.get_attribute("aria-label").startswith("Search, last 90 days: 99.8")
     screenshot(page, f"statuspage-maintenance-{scheme}")
 
 
