@@ -41,6 +41,7 @@ def _queue(*, key: str, subject: str, text: str, payload: dict, services) -> Not
         wanted = (
             Subscriber.objects.filter(confirmed_at__isnull=False)
             .filter(Q(services=None) | Q(services__in=[s.pk for s in services]))
+            .order_by()
             .values_list("pk", flat=True)
             .distinct()
         )

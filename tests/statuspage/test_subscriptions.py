@@ -78,9 +78,9 @@ def receiver():
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits():
-    cache.clear()
-    yield
+def fresh_limits(settings):
+    """A cache of the test's own, so the subscribe limits count from zero (and Redis is left alone)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}}
     cache.clear()
 
 
