@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from incidents.access import visible_incidents
+
 from .models import OPEN_ITEM_STATES, ActionItem
 
 STATUS_FILTERS: dict[str, list[str] | None] = {
@@ -93,8 +95,8 @@ class TrackerFilter:
 
 
 def _scope(f: TrackerFilter, user) -> QuerySet:
-    """Everything but status and overdue: the set the counts describe."""
-    items = ActionItem.objects.all()
+    """Everything but status and overdue: the set the counts describe (only items of incidents the user sees)."""
+    items = ActionItem.objects.filter(incident__in=visible_incidents(user).values("pk"))
     if f.owner:
         items = items.filter(owner__username=f.owner_username(user))
     if f.service:

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import can_read, can_write, get_incident_for_user
+from incidents.actions import AuditAction, audit
 from incidents.models import Service, TimelineEntry
 from incidents.room import panels as room_panels
 from incidents.room.answers import parse_int, with_catch_up
@@ -134,6 +135,13 @@ def tracker_csv(request):
                 ]
             )
 
+    audit(
+        AuditAction.EXPORT,
+        actor=request.user,
+        request=request,
+        export="action items .csv",
+        query=request.GET.urlencode(),
+    )
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="action-items-{today.isoformat()}.csv"'
     return response

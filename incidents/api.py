@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from incidents import actions
@@ -57,6 +58,7 @@ class IncidentOut(Schema):
     visibility: VisibilityName
     is_drill: bool
     team: str | None = Field(None, description="the owning team's slug")
+    members: list[str] = Field(default_factory=list, description="usernames invited into the incident")
     url: str
 
 
@@ -101,6 +103,18 @@ class RoleIn(Schema):
     username: str
 
 
+class TakeCommandIn(Schema):
+    reason: str = Field(description="why you take command without an offer; goes on the timeline")
+
+
+class VisibilityIn(Schema):
+    visibility: VisibilityName
+
+
+class MemberIn(Schema):
+    username: str
+
+
 class StatusIn(Schema):
     status: StatusName
     note: str = ""
@@ -136,6 +150,7 @@ def incident_json(request, incident: Incident) -> dict:
         "visibility": incident.visibility,
         "is_drill": incident.is_drill,
         "team": incident.team.slug if incident.team_id else None,
+        "members": [m.user.get_username() for m in incident.members.all()],
         "url": request.build_absolute_uri(incident.get_absolute_url()),
     }
 
@@ -153,7 +168,7 @@ def entry_json(entry: TimelineEntry) -> dict:
 
 
 def incidents_for_api():
-    return Incident.objects.with_roles().select_related("team").prefetch_related("services")
+    return Incident.objects.with_roles().select_related("team").prefetch_related("services", "members__user")
 
 
 def fresh_incident_json(request, incident: Incident) -> dict:
@@ -232,12 +247,29 @@ def post_entry(request, incident_id: int, payload: EntryIn):
 
 @router.post(
     "/incidents/{int:incident_id}/roles",
-    response={200: IncidentOut, 400: Error, 404: Error, 409: Error},
-    summary="Assign or hand off a role",
+    response={200: IncidentOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Assign a role, volunteer for an empty one, or offer command",
+    description="The Incident Commander (or Deputy IC) names the other roles; anyone may name themselves to an empty "
+    "role. Naming someone else Incident Commander is an offer: `roles.commander` changes when they accept it "
+    "(`POST .../handoff/accept`). Anyone else gets 403 with the reason.",
 )
 def assign_role(request, incident_id: int, payload: RoleIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.assign_role(incident, role=payload.role, user=user_named(payload.username, "username"), actor=request.user)
+    return fresh_incident_json(request, incident)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/take-command",
+    response={200: IncidentOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Take command of a room whose Incident Commander is absent",
+    description="Allowed when nobody holds command, when the IC's offer has gone unanswered, or when the IC has been "
+    "silent and away for WARROOM['TAKE_COMMAND_AFTER']; to admins always. The reason goes on the timeline and the "
+    "audit log.",
+)
+def take_command(request, incident_id: int, payload: TakeCommandIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.take_command(incident, actor=request.user, reason=payload.reason, request=request)
     return fresh_incident_json(request, incident)
 
 
@@ -260,4 +292,41 @@ def change_status(request, incident_id: int, payload: StatusIn):
 def change_severity(request, incident_id: int, payload: SeverityIn):
     incident = get_incident_for_user(request.user, incident_id, write=True)
     actions.change_severity(incident, severity=payload.severity, actor=request.user, reason=payload.reason)
+    return fresh_incident_json(request, incident)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/visibility",
+    response={200: IncidentOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Make an incident private or internal",
+    description="By the Incident Commander, the Deputy IC, the owning team's leads or an admin.",
+)
+def set_visibility(request, incident_id: int, payload: VisibilityIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.set_visibility(incident, visibility=payload.visibility, actor=request.user, request=request)
+    return fresh_incident_json(request, incident)
+
+
+@router.post(
+    "/incidents/{int:incident_id}/members",
+    response={201: IncidentOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Invite someone into an incident",
+)
+def add_member(request, incident_id: int, payload: MemberIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    actions.add_member(incident, user=user_named(payload.username, "username"), actor=request.user, request=request)
+    return Status(201, fresh_incident_json(request, incident))
+
+
+@router.delete(
+    "/incidents/{int:incident_id}/members/{username}",
+    response={200: IncidentOut, 403: Error, 404: Error, 409: Error},
+    summary="Remove someone from an incident",
+)
+def remove_member(request, incident_id: int, username: str):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise Http404(f"No user named “{username}”.")
+    actions.remove_member(incident, user=user, actor=request.user, request=request)
     return fresh_incident_json(request, incident)

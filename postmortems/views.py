@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import can_write, get_incident_for_user
+from incidents.actions import AuditAction, audit
 from warroom.errors import ActionError
 from warroom.markdown import render_markdown
 
@@ -202,6 +203,7 @@ def review_invite(request, pk):
         url=url,
         now=timezone.now(),
     )
+    audit(AuditAction.EXPORT, actor=request.user, incident=incident, request=request, export="postmortem review .ics")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{incident.ref}-postmortem-review.ics"'
     return response
@@ -228,6 +230,7 @@ def export(request, pk, fmt):
             "postmortems/document.html#standalone", {"postmortem": postmortem, "incident": incident}
         )
         response = HttpResponse(body, content_type="text/html; charset=utf-8")
+    audit(AuditAction.EXPORT, actor=request.user, incident=incident, request=request, export=f"postmortem .{fmt}")
     response["Content-Disposition"] = f'attachment; filename="{incident.ref}-postmortem.{fmt}"'
     return response
 

@@ -10,18 +10,38 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from incidents.models import ApiToken
+from incidents.models import ApiToken, TokenScope
 from warroom.errors import ActionError
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; tokens come from `manage.py issue_api_token <username>`."""
+    """`Authorization: Bearer <token>`; tokens come from the token page or `manage.py issue_api_token`.
+
+    A `read` token is refused every write (403), whatever its owner may do in the room.
+    """
 
     def authenticate(self, request, token):
-        user = ApiToken.objects.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.objects.find(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        if request.method not in SAFE_METHODS and not found.allows(TokenScope.WRITE):
+            raise PermissionDenied(
+                "This token is read-only: its scope is `read`. Issue a `write` token to change things."
+            )
+        return found.user
+
+
+def require_admin(request) -> None:
+    """Admin endpoints: an admin, and (through the API) a token with the `admin` scope."""
+    token = getattr(request, "api_token", None)
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied("Only admins may use this endpoint.")
+    if token is not None and not token.allows(TokenScope.ADMIN):
+        raise PermissionDenied("This endpoint needs a token with the `admin` scope.")
 
 
 api = NinjaAPI(

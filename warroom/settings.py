@@ -179,7 +179,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("HTTPS", False):
+HTTPS = env_bool("HTTPS", False)  # served over TLS (directly or behind a proxy that sets X-Forwarded-Proto)
+if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -209,6 +210,10 @@ WARROOM = {
     "BODY_MAX_LENGTH": 20_000,
     "ROOM_PAGE_SIZE": 100,  # entries rendered with the room; older ones load on demand
     "IC_ROTATION_AFTER": timedelta(hours=4),  # the room suggests a fresh Incident Commander after this
+    # A responder may take command without an offer once the IC has been silent and away this long (admins: always).
+    "TAKE_COMMAND_AFTER": timedelta(minutes=env_int("TAKE_COMMAND_AFTER_MINUTES", 15)),
+    # Severities whose external updates the author may approve alone; elsewhere a second IC or Comms Lead approves.
+    "SELF_APPROVAL_SEVERITIES": ("SEV4", "SEV5"),
     # "SEVERITY_RULES": [...],  # rows of incidents.severity_rules.SeverityRule; the default table lives there
     "REVIEW_BUSINESS_DAYS_MINOR": 10,  # postmortem review deadline for SEV3-5 (SEV1: 3 days, SEV2: 5 business days)
     "POSTMORTEM_MAX_LENGTH": 200_000,

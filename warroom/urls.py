@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from incidents import token_views
+
 from . import health
 from .api import urls as api_urls
 
@@ -13,6 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("incidents/", include("incidents.urls")),
     path("status/", include("statuspage.urls")),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
     path("api/v1/", api_urls()),

@@ -22,6 +22,7 @@ from .lifecycle import (
     set_next_update_due,
     sooner_due,
 )
+from .membership import add_member, may_manage_access, remove_member, set_visibility
 from .roles import (
     accept_handoff,
     assign_role,
@@ -32,8 +33,10 @@ from .roles import (
     offer_handoff,
     relieve_role,
     rotation_after,
+    take_command,
 )
 from .timeline import post_entry, record
+from .tokens import issue_token, revoke_token
 
 __all__ = [
     "ActionConflict",
@@ -68,6 +71,13 @@ __all__ = [
     "relieve_role",
     "resolve",
     "rotation_after",
+    "take_command",
+    "add_member",
+    "may_manage_access",
+    "remove_member",
+    "set_visibility",
+    "issue_token",
+    "revoke_token",
     "set_next_update_due",
     "sooner_due",
     "title_max_length",

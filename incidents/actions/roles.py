@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from warroom.errors import ActionConflict, ActionError
+from warroom.errors import ActionConflict, ActionError, NotAllowed
 
 from ..models import Decision, EntryKind, HandOff, Incident, Role, RoleAssignment, Theory
-from .base import clean_choice, display_name, lock_incident
+from .audit import AuditAction, audit
+from .authority import may_assign, may_cancel_handoff, may_relieve, may_take_command
+from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident
 from .timeline import record
 
 DEFAULT_ROTATION_AFTER = timedelta(hours=4)
@@ -69,6 +71,9 @@ def cancel_handoff(handoff: HandOff, *, actor) -> HandOff:
         handoff = HandOff.objects.select_for_update().select_related("to_user").get(pk=handoff.pk)
         if handoff.accepted_at or handoff.cancelled_at:
             raise ActionConflict("This hand-off is no longer pending.", "handoff")
+        refusal = may_cancel_handoff(handoff, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "handoff")
         handoff.cancelled_at = timezone.now()
         handoff.save(update_fields=["cancelled_at"])
         label = Role(handoff.role).label
@@ -154,10 +159,78 @@ def assign_role(incident: Incident, *, role: str, user, actor):
         current = incident.role_assignments.filter(role=role, relieved_at__isnull=True).select_related("user").first()
         if current and current.user_id == user.pk:
             raise ActionConflict(f"{display_name(user)} is already {role.label}.", "user")
+        if role == Role.COMMANDER and current and actor is not None and actor.pk == user.pk:
+            pending = incident.handoffs.filter(
+                role=role, to_user=user, accepted_at__isnull=True, cancelled_at__isnull=True
+            ).first()
+            if pending is None:
+                raise NotAllowed(
+                    f"Command changes hands only when {display_name(current.user)} offers it and you accept. "
+                    "Ask for an offer, or use Take command if the Incident Commander is absent.",
+                    "user",
+                )
+            return accept_handoff(pending, actor=actor)
+        refusal = may_assign(incident, role=role, user=user, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "user")
         check_command_apart_from_tech_lead(incident, role, user)
         if role == Role.COMMANDER and current and actor is not None and actor.pk != user.pk:
             return offer_handoff(incident, current=current, to_user=user, actor=actor)
         return hand_over(incident, role=role, current=current, user=user, actor=actor)
+
+
+def take_command(incident: Incident, *, actor, reason: str, request=None) -> RoleAssignment:
+    """The override for a room whose IC is absent: the actor becomes IC now, with the reason on the timeline."""
+    reason = clean_text(reason, field="reason", label="The reason", max_length=body_max_length())
+    with transaction.atomic():
+        incident = lock_incident(incident)
+        refusal = may_take_command(incident, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "reason")
+        check_command_apart_from_tech_lead(incident, Role.COMMANDER, actor)
+        current = (
+            incident.role_assignments.filter(role=Role.COMMANDER, relieved_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        now = timezone.now()
+        if current:
+            current.relieved_at = now
+            current.save(update_fields=["relieved_at"])
+        assignment = RoleAssignment.objects.create(
+            incident=incident, role=Role.COMMANDER, user=actor, assigned_by=actor, assigned_at=now
+        )
+        if current:
+            body = f"{display_name(actor)} took command from {display_name(current.user)}: {reason}"
+        else:
+            body = f"{display_name(actor)} took command of an unstaffed incident: {reason}"
+        record(
+            incident,
+            kind=EntryKind.ROLE,
+            body=body,
+            actor=actor,
+            metadata={
+                "role": Role.COMMANDER.value,
+                "user": actor.get_username(),
+                "previous": current.user.get_username() if current else None,
+                "took_command": True,
+            },
+        )
+        if current:
+            on_command_changed(incident, new=assignment, previous=current)
+        else:
+            incident.handoffs.filter(role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True).update(
+                cancelled_at=now
+            )
+        audit(
+            AuditAction.TOOK_COMMAND,
+            actor=actor,
+            incident=incident,
+            request=request,
+            previous=current.user.get_username() if current else None,
+            reason=reason,
+        )
+        return assignment
 
 
 def check_command_apart_from_tech_lead(incident: Incident, role: Role, user) -> None:
@@ -219,6 +292,9 @@ def relieve_role(incident: Incident, *, role: str, actor) -> None:
         current = incident.role_assignments.filter(role=role, relieved_at__isnull=True).select_related("user").first()
         if current is None:
             raise ActionConflict(f"Nobody holds {role.label}.", "role")
+        refusal = may_relieve(incident, role=role, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "role")
         current.relieved_at = timezone.now()
         current.save(update_fields=["relieved_at"])
         record(

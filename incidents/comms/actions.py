@@ -22,6 +22,7 @@ from incidents.actions import (
     set_next_update_due,
     sooner_due,
 )
+from incidents.actions.authority import may_approve
 from incidents.comms.promises import promise_record
 from incidents.models import (
     Audience,
@@ -29,7 +30,6 @@ from incidents.models import (
     EntryKind,
     Incident,
     PublicState,
-    Role,
     Severity,
     Status,
     StatusUpdate,
@@ -39,7 +39,6 @@ from warroom.errors import ActionConflict, ActionError, NotAllowed
 from warroom.markdown import render_markdown
 
 CADENCE_RANGE = (1, 240)
-APPROVER_ROLES = (Role.COMMANDER, Role.COMMS_LEAD)
 
 # What customers read for each lifecycle status, and how broken a component looks at each severity.
 PUBLIC_STATE_FOR_STATUS = {
@@ -213,11 +212,9 @@ def approve_update(update: StatusUpdate, *, actor) -> StatusUpdate:
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
         if update.state != StatusUpdate.State.DRAFT:
             raise NotPublishable("This update is already published.", "update")
-        holders = incident.holders()
-        if not any(role in holders and holders[role].user_id == getattr(actor, "pk", None) for role in APPROVER_ROLES):
-            raise NotAllowed(
-                "Only the Incident Commander or the Communications Lead can approve an external update.", "update"
-            )
+        refusal = may_approve(incident, update, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "update")
         _publish(incident, update, actor=actor, approved_by=actor)
     return update
 

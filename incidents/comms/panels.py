@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from incidents.actions import cadence_minutes, default_cadence
+from incidents.actions.authority import APPROVER_ROLES, self_approval_severities
 from incidents.comms.actions import COMPONENT_STATE_FOR_SEVERITY, PUBLIC_STATE_FOR_STATUS, default_headline
 from incidents.comms.forms import UpdateForm
 from incidents.comms.promises import promise_record
@@ -55,7 +56,7 @@ def due_text(seconds: int) -> str:
 
 
 def comms_context(incident: Incident) -> dict:
-    """The panel's data in three queries: updates, services, the latest decisions."""
+    """The panel's data in three queries: updates, services, the latest decisions (roles come with the incident)."""
     updates = list(incident.status_updates.select_related("author", "approved_by").order_by("pk"))
     services = list(incident.services.all())
     published = [u for u in updates if u.state == StatusUpdate.State.PUBLISHED]
@@ -68,7 +69,15 @@ def comms_context(incident: Incident) -> dict:
         "latest_external": next((u for u in reversed(published) if u.audience == Audience.EXTERNAL), None),
         "latest_update": max(published, key=lambda u: (u.published_at, u.pk), default=None),
         "services": services,
+        # Who may approve (the page hides the button for others; approve_update refuses them with the reason).
+        "approvers": " ".join(sorted(u.get_username() for u in approvers(incident))),
+        "self_approval": incident.severity in self_approval_severities(),
     }
+
+
+def approvers(incident: Incident) -> list:
+    holders = incident.holders()
+    return [holders[role].user for role in APPROVER_ROLES if role in holders]
 
 
 def composer_context(incident: Incident, services=None, form=None) -> dict:

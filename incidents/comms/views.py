@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import get_incident_for_user
+from incidents.actions import AuditAction, audit
 from incidents.models import EntryKind, Incident, StatusUpdate
 from incidents.room.answers import form_answer, newest_entry_id, run_control
 from warroom.errors import ActionError
@@ -66,4 +67,5 @@ def executive_summary(request, pk):
         incident.entries.filter(kind=EntryKind.DECISION).select_related("actor").order_by("pk")[:50]
     )
     context["now"] = timezone.now()
+    audit(AuditAction.EXPORT, actor=request.user, incident=incident, request=request, export="executive summary")
     return render(request, "incidents/summary.html", context)

@@ -8,6 +8,7 @@ never pick panels: the kind of the entry they write decides.
 """
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -49,6 +50,8 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
     EntryKind.ALERT: frozenset({"alerts"}),
     EntryKind.POSTMORTEM: frozenset({"postmortem"}),
     EntryKind.ACTION_ITEM: frozenset({"action_items"}),
+    # Visibility and invitations: the header shows the private badge, the roles panel the people invited.
+    EntryKind.ACCESS: frozenset({"header", "roles"}),
 }
 
 #: The audiences a panel is rendered for: people who may change the room, and read-only viewers.
@@ -82,6 +85,51 @@ def render_panels(incident_id: int, names: Iterable[str], audiences: Iterable[st
 
 def group_name(incident_id: int) -> str:
     return f"incident-{incident_id}"
+
+
+# --- access ending: each socket also joins the groups of its user, its session and its token ---------------
+
+
+def user_group(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    return "session-" + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def token_group(token_id: int) -> str:
+    return f"token-{token_id}"
+
+
+def access_groups(*, user_id: int, session_key: str | None = None, token_id: int | None = None) -> list[str]:
+    groups = [user_group(user_id)]
+    if session_key:
+        groups.append(session_group(session_key))
+    if token_id is not None:
+        groups.append(token_group(token_id))
+    return groups
+
+
+def end_access(
+    *, user_id: int | None = None, session_key: str | None = None, token_id: int | None = None, reason: str
+) -> None:
+    """Close the open sockets of a user, a session or a token, once the current transaction commits
+    (deactivation, password change, logout, token revocation)."""
+    groups = []
+    if user_id is not None:
+        groups.append(user_group(user_id))
+    if session_key:
+        groups.append(session_group(session_key))
+    if token_id is not None:
+        groups.append(token_group(token_id))
+    message = {"type": "access.ended", "reason": reason}
+
+    def send():
+        for group in groups:
+            send_to_group(group, message)
+
+    transaction.on_commit(send)
 
 
 def render_entry(entry: TimelineEntry, *, can_write: bool = True) -> str:
@@ -142,6 +190,9 @@ def send_batch(incident_id: int, entry_ids: list[int], panels: Iterable[str]) ->
         "entries": [[entry.pk, render_entry(entry)] for entry in entries],
         "entries_read": [[entry.pk, render_entry(entry, can_write=False)] for entry in entries],
         "panels": render_panels(incident_id, panels),
+        # Who may see the room may have changed (visibility, invitations, a private room's role holders):
+        # every socket asks again before it shows this batch.
+        "recheck_access": any(entry.kind in (EntryKind.ACCESS, EntryKind.ROLE) for entry in entries),
     }
     group_send(incident_id, message)
 
@@ -183,10 +234,13 @@ def worker_loop() -> asyncio.AbstractEventLoop:
 
 def group_send(incident_id: int, message: dict) -> None:
     """Send to the incident's group from sync code; a failure is logged, never raised into the committed action."""
+    send_to_group(group_name(incident_id), message)
+
+
+def send_to_group(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    group = group_name(incident_id)
     try:
         loop = _server_loop
         if loop is None and _use_private_loop:

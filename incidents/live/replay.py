@@ -7,10 +7,11 @@ behind it is. Frames are the same out-of-band partials the live broadcast sends.
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from ..access import can_read
+from ..access import can_read, can_see, can_write
 from ..models import Incident, TimelineEntry
 from . import broadcast, presence
 
@@ -21,7 +22,16 @@ LATE_COMMIT_WINDOW = timedelta(seconds=10)
 
 
 def may_watch(user, incident_id: int) -> bool:
-    return can_read(user) and Incident.objects.filter(pk=incident_id).exists()
+    incident = Incident.objects.filter(pk=incident_id).only("pk", "visibility").first() if can_read(user) else None
+    return incident is not None and can_see(user, incident)
+
+
+def access_now(user_id: int, incident_id: int) -> tuple[bool, bool]:
+    """(may see the room, may write in it) for this user as the database says now."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not may_watch(user, incident_id):
+        return False, False
+    return True, can_write(user)
 
 
 def entry_frames(

@@ -20,7 +20,7 @@ from .restore import GENERIC_MITIGATIONS, Decision, ImpactAssessment, Mitigation
 from .roles import ROLE_INSTRUCTIONS, HandOff, Role, RoleAssignment
 from .teams import AuditEvent, IncidentMember, Team
 from .timeline import POSTABLE_KINDS, EntryKind, TimelineEntry
-from .tokens import ApiToken, ApiTokenQuerySet
+from .tokens import ApiToken, ApiTokenQuerySet, TokenScope
 
 __all__ = [
     "GENERIC_MITIGATIONS",
@@ -56,5 +56,6 @@ __all__ = [
     "Team",
     "Theory",
     "TimelineEntry",
+    "TokenScope",
     "Visibility",
 ]

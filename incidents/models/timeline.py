@@ -30,6 +30,7 @@ class EntryKind(models.TextChoices):
     LIFECYCLE = "lifecycle", "Timestamp correction"
     POSTMORTEM = "postmortem", "Postmortem"
     ACTION_ITEM = "action_item", "Action item"
+    ACCESS = "access", "Access change"
 
 
 POSTABLE_KINDS = [EntryKind.NOTE, EntryKind.FINDING, EntryKind.DECISION, EntryKind.ACTION]

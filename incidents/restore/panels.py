@@ -37,7 +37,7 @@ def restore_context(incident) -> dict:
     flags = list(
         FlagChange.objects.filter(service__in=services, changed_at__gte=since).select_related("service")[:CHANGES_SHOWN]
     )
-    decisions = list(Decision.objects.filter(incident=incident).select_related("owner", "decided_by"))
+    decisions = list(Decision.objects.filter(incident=incident).select_related("owner", "decided_by", "proposed_by"))
     theories = sorted(Theory.objects.filter(incident=incident), key=lambda t: (_THEORY_ORDER[t.state], t.created_at))
     assessment = incident.assessments.prefetch_related("services").first()
     return {

@@ -6,7 +6,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from incidents.models import POSTABLE_KINDS, SEVERITY_DEFINITIONS, EntryKind, Role, Service, Severity, Status
+from incidents.models import (
+    POSTABLE_KINDS,
+    SEVERITY_DEFINITIONS,
+    EntryKind,
+    Role,
+    Service,
+    Severity,
+    Status,
+    Visibility,
+)
 
 User = get_user_model()
 
@@ -41,6 +50,10 @@ class DeclareForm(forms.Form):
         help_text="Leave empty for now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect, label="Who sees it"
+    )
+    is_drill = forms.BooleanField(required=False, label="This is a drill", help_text="left out of insights")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +75,34 @@ class EntryForm(forms.Form):
 
 
 class RoleForm(forms.Form):
+    """Name someone to a role; `volunteer` takes an empty role for yourself."""
+
     role = forms.ChoiceField(choices=Role.choices)
+    user = UserChoiceField(queryset=active_users(), required=False)
+    volunteer = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("volunteer") and not data.get("user"):
+            self.add_error("user", "Choose a person.")
+        return data
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = active_users()
+
+
+class TakeCommandForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="goes on the timeline"
+    )
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(choices=Visibility.choices)
+
+
+class MemberForm(forms.Form):
     user = UserChoiceField(queryset=active_users())
 
     def __init__(self, *args, **kwargs):

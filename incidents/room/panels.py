@@ -52,7 +52,9 @@ def register(*panels: Panel) -> None:
 
 
 def load_incident(incident_id: int) -> Incident | None:
-    return Incident.objects.with_roles().prefetch_related("services").filter(pk=incident_id).first()
+    return (
+        Incident.objects.with_roles().select_related("team").prefetch_related("services").filter(pk=incident_id).first()
+    )
 
 
 def newest_entry_id(incident_id: int) -> int:
@@ -136,11 +138,23 @@ def roles_context(incident: Incident, loads: Loads) -> dict:
     if incident.is_open:
         pending = (
             incident.handoffs.filter(role=Role.COMMANDER, accepted_at__isnull=True, cancelled_at__isnull=True)
-            .select_related("to_user")
+            .select_related("to_user", "from_user", "offered_by")
             .first()
         )
     held_for = timezone.now() - commander.assigned_at if commander else None
+    delegates = [holders[r].user.get_username() for r in (Role.COMMANDER, Role.DEPUTY) if r in holders]
+    handoff_parties = []
+    if pending is not None:
+        handoff_parties = [u.get_username() for u in (pending.offered_by, pending.from_user, pending.to_user) if u]
+    members = list(incident.members.select_related("user").order_by("added_at"))
+    leads = list(incident.team.leads.all()) if incident.team_id else []
     return {
+        "members": members,
+        "access_managers": " ".join([*delegates, *(u.get_username() for u in leads)]),
+        # Who may use which control: the page hides the others for each viewer (static/js/warroom.js, data-allow);
+        # the actions refuse them anyway, with the reason.
+        "delegates": " ".join(delegates),
+        "handoff_parties": " ".join(handoff_parties),
         "roles": [
             {
                 "role": role,

@@ -5,28 +5,40 @@ pushes. htmx requests get fragments; plain form posts get a redirect (every cont
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import actions
-from incidents.access import can_write, get_incident_for_user
+from incidents.access import can_write, get_incident_for_user, visible_incidents
 from incidents.live import presence
 from incidents.models import SEVERITY_DEFINITIONS, Incident
 from warroom.errors import ActionError
 
 from . import panels
 from .answers import first_error, parse_int, run_control, with_catch_up
-from .forms import DeclareForm, EntryForm, RoleForm, SeverityForm, StatusForm
+from .forms import (
+    DeclareForm,
+    EntryForm,
+    MemberForm,
+    RoleForm,
+    SeverityForm,
+    StatusForm,
+    TakeCommandForm,
+    VisibilityForm,
+)
 
+User = get_user_model()
 PAGE_SIZE = 100
 
 
 @require_GET
 def incident_list(request):
     show = request.GET.get("show", "open")
-    incidents = Incident.objects.with_roles().prefetch_related("services")
+    visible = visible_incidents(request.user)
+    incidents = visible.with_roles().prefetch_related("services")
     if show == "resolved":
         incidents = incidents.resolved().order_by("-resolved_at")
     elif show == "all":
@@ -40,7 +52,7 @@ def incident_list(request):
     return render(
         request,
         "incidents/list.html",
-        {"incidents": incidents[:200], "show": show, "q": query, "open_count": Incident.objects.open().count()},
+        {"incidents": incidents[:200], "show": show, "q": query, "open_count": visible.open().count()},
     )
 
 
@@ -58,6 +70,8 @@ def declare(request):
                     services=data["services"],
                     commander=data["commander"],
                     started_at=data["started_at"],
+                    visibility=data["visibility"],
+                    is_drill=data["is_drill"],
                 )
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -131,11 +145,20 @@ def post_entry(request, pk):
 @require_POST
 def assign_role(request, pk):
     def perform(incident, data):
-        return actions.assign_role(incident, role=data["role"], user=data["user"], actor=request.user)
+        user = request.user if data["volunteer"] else data["user"]
+        return actions.assign_role(incident, role=data["role"], user=user, actor=request.user)
 
     return run_control(
         request, pk, perform, form_class=RoleForm, panel="roles", control=f"role-{request.POST.get('role', '')}"
     )
+
+
+@require_POST
+def take_command(request, pk):
+    def perform(incident, data):
+        return actions.take_command(incident, actor=request.user, reason=data["reason"], request=request)
+
+    return run_control(request, pk, perform, form_class=TakeCommandForm, panel="roles", control="take-command")
 
 
 @require_POST
@@ -160,3 +183,30 @@ def change_severity(request, pk):
         return actions.change_severity(incident, severity=data["severity"], actor=request.user)
 
     return run_control(request, pk, perform, form_class=SeverityForm, panel="header", control="severity")
+
+
+@require_POST
+def set_visibility(request, pk):
+    def perform(incident, data):
+        return actions.set_visibility(incident, visibility=data["visibility"], actor=request.user, request=request)
+
+    return run_control(request, pk, perform, form_class=VisibilityForm, panel="roles", control="access")
+
+
+@require_POST
+def add_member(request, pk):
+    def perform(incident, data):
+        return actions.add_member(incident, user=data["user"], actor=request.user, request=request)
+
+    return run_control(request, pk, perform, form_class=MemberForm, panel="roles", control="access")
+
+
+@require_POST
+def remove_member(request, pk, username):
+    def perform(incident, data):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise ActionError(f"No user named “{username}”.", "username")
+        return actions.remove_member(incident, user=user, actor=request.user, request=request)
+
+    return run_control(request, pk, perform, panel="roles", control="access")

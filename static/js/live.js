@@ -40,9 +40,12 @@
     ws.onmessage = function (evt) {
       if (ws === socket && typeof evt.data === "string") htmx.swap(document.body, evt.data, { swapStyle: "none" });
     };
-    ws.onclose = function () {
+    ws.onclose = function (evt) {
       if (ws !== socket) return; // a socket we dropped on purpose
       socket = null;
+      // 4401: this session or token no longer has access; 4404: this room is no longer visible to this user.
+      // Reloading shows the sign-in page or the "no such incident" page instead of a room that stays stale.
+      if (evt.code === 4401 || evt.code === 4404) return window.location.reload();
       retry();
     };
   }

@@ -115,7 +115,26 @@
     }
   });
 
+  // Controls carry who may use them (data-allow / data-deny: usernames). Panels are rendered once for every
+  // viewer, so each page hides what its own user may not use; the server refuses it anyway, with the reason.
+  function applyAuthority() {
+    var me = document.body.getAttribute("data-user") || "";
+    var admin = document.body.getAttribute("data-admin") === "1";
+    document.querySelectorAll("[data-allow], [data-deny]").forEach(function (el) {
+      var allowed = el.hasAttribute("data-allow") ? el.getAttribute("data-allow").split(/\s+/) : null;
+      var denied = (el.getAttribute("data-deny") || "").split(/\s+/);
+      var adminPasses = admin && el.getAttribute("data-allow-admin") !== "0";
+      var ok = (!allowed || adminPasses || allowed.indexOf(me) >= 0) && denied.indexOf(me) < 0;
+      if (ok) el.removeAttribute("data-denied");
+      else el.setAttribute("data-denied", "");
+    });
+  }
+  window.warroomApplyAuthority = applyAuthority;
+  document.addEventListener("htmx:load", applyAuthority);
+  document.addEventListener("htmx:oobAfterSwap", applyAuthority);
+
   document.addEventListener("DOMContentLoaded", function () {
+    applyAuthority();
     tickClocks();
     setInterval(tickClocks, 15000);
     if (document.getElementById("timeline")) window.scrollTo(0, document.body.scrollHeight);

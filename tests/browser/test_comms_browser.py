@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from incidents import actions
 from incidents.models import Incident, StatusUpdate
 from tests.conftest import login, screenshot
 
@@ -37,7 +39,7 @@ def test_it_posts_an_update_from_the_composer_and_the_countdown_resets(live_app,
     screenshot(page, "comms-after-update")
 
 
-def test_it_drafts_an_external_update_with_the_template_wording(live_app, new_page, incident, alice):
+def test_it_drafts_an_external_update_and_a_second_person_approves_it(live_app, new_page, incident, alice, bob):
     page = new_page(color_scheme="dark")
     login(page, live_app.url, "alice", "pw-alice-123")
     page.goto(f"{live_app.url}/incidents/{incident.pk}/")
@@ -53,9 +55,19 @@ def test_it_drafts_an_external_update_with_the_template_wording(live_app, new_pa
     assert composer.get_by_label("Current status").input_value().startswith("We have identified the cause")
     composer.get_by_role("button", name="Submit external draft").click()
     page.locator("#comms-panel .draft").wait_for()
+    # Four eyes: the author (here the IC) cannot approve her own external words; the page says who can.
+    expect(page.locator("#comms-panel").get_by_role("button", name="Approve and publish")).to_be_hidden()
+    expect(page.locator("#comms-panel .draft .authority")).to_have_attribute("data-denied", "")
     screenshot(page, "comms-external-draft-dark")
-    page.locator("#comms-panel").get_by_role("button", name="Approve and publish").click()
-    page.locator("#comms-panel .draft").wait_for(state="detached")
+
+    actions.assign_role(incident, role="comms_lead", user=bob, actor=alice)
+    comms_lead = new_page(color_scheme="dark")
+    login(comms_lead, live_app.url, "bob", "pw-bob-123")
+    comms_lead.goto(f"{live_app.url}/incidents/{incident.pk}/")
+    comms_lead.locator("#comms-panel").get_by_role("button", name="Approve and publish").click()
+    comms_lead.locator("#comms-panel .draft").wait_for(state="detached")
+    page.locator("#comms-panel .draft").wait_for(state="detached")  # live in the author's room too
+    screenshot(comms_lead, "comms-approved-by-the-comms-lead-dark")
 
     status = new_page()
     status.goto(f"{live_app.url}/status/")

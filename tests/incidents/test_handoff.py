@@ -51,7 +51,10 @@ def test_it_posts_a_briefing_written_from_the_record(incident, alice, bob, carol
     restore.add_theory(incident, actor=carol, hypothesis="Bad deploy")
     ruled_out = restore.add_theory(incident, actor=carol, hypothesis="DNS")
     restore.set_theory_state(ruled_out, actor=carol, state="ruled_out")
-    actions.assign_role(incident, role="commander", user=bob, actor=bob)  # taking command yourself is the acceptance
+    offer = actions.assign_role(incident, role="commander", user=bob, actor=alice)
+    actions.assign_role(incident, role="commander", user=bob, actor=bob)  # naming yourself accepts the offer
+    offer.refresh_from_db()
+    assert offer.accepted_at is not None
     briefing = incident.entries.filter(kind=EntryKind.BRIEFING).get()
     assert briefing.actor is None
     lines = briefing.body.splitlines()
@@ -89,7 +92,9 @@ def test_it_adds_the_last_and_next_update_to_the_briefing_when_there_are_some(in
 
 def test_it_closes_a_pending_offer_when_someone_takes_command(incident, alice, bob, carol):
     offer = actions.assign_role(incident, role="commander", user=bob, actor=alice)
-    actions.assign_role(incident, role="commander", user=carol, actor=carol)
+    carol.is_superuser = True
+    carol.save()
+    actions.take_command(incident, actor=carol, reason="Alice lost her connection.")
     offer.refresh_from_db()
     assert offer.cancelled_at is not None and incident.commander == carol
 

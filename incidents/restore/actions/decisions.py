@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.actions import body_max_length, clean_text, display_name, lock_incident, record
+from incidents.actions.authority import may_withdraw_decision
 from incidents.models import (
     GENERIC_MITIGATIONS,
     Decision,
@@ -19,7 +20,7 @@ from incidents.models import (
     MitigationKind,
     Role,
 )
-from warroom.errors import ActionConflict, ActionError
+from warroom.errors import ActionConflict, ActionError, NotAllowed
 
 from .impact import require_commander
 
@@ -157,6 +158,9 @@ def withdraw_decision(decision: Decision, *, actor, note: str = "") -> Decision:
             raise ActionConflict(
                 "Only a proposed decision can be withdrawn; a decided one is closed with its outcome.", "state"
             )
+        refusal = may_withdraw_decision(incident, decision, actor=actor)
+        if refusal:
+            raise NotAllowed(refusal, "state")
         decision.state, decision.closed_at = Decision.State.WITHDRAWN, timezone.now()
         decision.save(update_fields=["state", "closed_at"])
         body = f"{display_name(actor)} withdrew the proposal **{decision.question}** → {decision.chosen}."

@@ -148,8 +148,8 @@ def test_it_refuses_approval_from_a_relieved_comms_lead(incident, alice, bob, ca
         comms.approve_update(draft, actor=carol)
 
 
-def test_it_refuses_to_approve_twice(incident, alice):
-    draft = comms.post_update(incident, actor=alice, audience="external", status="Investigating.")
+def test_it_refuses_to_approve_twice(incident, alice, bob):
+    draft = comms.post_update(incident, actor=bob, audience="external", status="Investigating.")
     comms.approve_update(draft, actor=alice)
     with pytest.raises(actions.ActionConflict):
         comms.approve_update(draft, actor=alice)

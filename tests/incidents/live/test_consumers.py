@@ -39,6 +39,7 @@ def _session_headers(user, origin=ORIGIN):
     headers = [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
     if origin:
         headers.append((b"origin", origin.encode()))
+    headers.append((b"host", b"127.0.0.1:8000"))  # a browser always sends Host; the origin must match it
     return headers
 
 
