@@ -7,6 +7,7 @@ import pytest
 
 from statuspage.models import Maintenance, Subscriber
 from tests.conftest import login, screenshot
+from tests.statuspage.conftest import approved
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +56,6 @@ def test_a_customer_subscribes_from_the_status_page(live_app, new_page, public_u
 
 @pytest.fixture
 def public_update(incident, alice):
-    from incidents.comms import actions as comms
 
-    comms.approve_update(
-        comms.post_update(incident, actor=alice, audience="external", status="Investigating errors."), actor=alice
-    )
+    approved(incident, status="Investigating errors.")
     return incident

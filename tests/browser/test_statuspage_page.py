@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from incidents import actions
-from incidents.comms import actions as comms
 from incidents.models import Incident, Service, StatusUpdate
 from statuspage import actions as status_actions
 from tests.conftest import screenshot
+from tests.statuspage.conftest import approved
 
 pytestmark = pytest.mark.browser
 
@@ -18,30 +18,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page_with_maintenance(incident, alice, checkout):
     search = Service.objects.create(name="Search", slug="search")
-    comms.approve_update(
-        comms.post_update(
-            incident,
-            actor=alice,
-            audience="external",
-            status="We are investigating errors at checkout.",
-            headline="Checkout errors",
-        ),
-        actor=alice,
-    )
+    approved(incident, status="We are investigating errors at checkout.", headline="Checkout errors")
     now = timezone.now()
     nine_am = now.replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=12)  # never across midnight
     # A resolved incident on Search twelve days ago, told in two approved updates: a red and orange day on its bar.
     past = actions.declare_incident(actor=alice, title="Index corruption", severity="SEV1", services=[search])
     for hours, state, component in [(0, "investigating", "major_outage"), (2, "monitoring", "partial_outage")]:
-        update = comms.post_update(
-            past,
-            actor=alice,
-            audience="external",
-            status=f"Search {state}.",
-            public_state=state,
-            component_state=component,
-        )
-        comms.approve_update(update, actor=alice)
+        update = approved(past, status=f"Search {state}.", public_state=state, component_state=component)
         StatusUpdate.objects.filter(pk=update.pk).update(published_at=nine_am + timedelta(hours=hours))
     actions.resolve(past, actor=alice)
     Incident.objects.filter(pk=past.pk).update(resolved_at=nine_am + timedelta(hours=5))

@@ -30,6 +30,8 @@ LEAKS = [
     "INC-",
     "Paged",
     "SEV2",
+    "Wren",
+    "wren",
 ]
 
 
@@ -72,6 +74,13 @@ def add_public_incidents(alice, count):
     for n in range(count):
         service = Service.objects.create(name=f"Component {n}", slug=f"component-{n}")
         incident = actions.declare_incident(actor=alice, title=f"Internal {n}", severity="SEV3", services=[service])
-        comms.approve_update(
-            comms.post_update(incident, actor=alice, audience="external", status=f"Issue {n}"), actor=alice
-        )
+        approved(incident, status=f"Issue {n}")
+
+
+def approved(incident, **update):
+    """An external update as four eyes publish it: drafted by a responder, approved by the incident's commander."""
+    from django.contrib.auth import get_user_model
+
+    writer, _ = get_user_model().objects.get_or_create(username="wren", defaults={"first_name": "Wren"})
+    draft = comms.post_update(incident, actor=writer, audience="external", **update)
+    return comms.approve_update(draft, actor=incident.commander)

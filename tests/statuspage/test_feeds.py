@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from incidents.comms import actions as comms
 
-from .conftest import add_public_incidents
+from .conftest import add_public_incidents, approved
 
 FEEDS = ["/status/history.rss", "/status/history.atom"]
 
@@ -40,17 +40,7 @@ def test_it_serves_a_well_formed_feed_of_public_updates_only(public_incident, ma
 
 @pytest.mark.parametrize("path", FEEDS)
 def test_it_adds_one_item_per_approved_update(public_incident, alice, path):
-    comms.approve_update(
-        comms.post_update(
-            public_incident,
-            actor=alice,
-            audience="external",
-            status="Fixed.",
-            public_state="resolved",
-            component_state="operational",
-        ),
-        actor=alice,
-    )
+    approved(public_incident, status="Fixed.", public_state="resolved", component_state="operational")
     comms.post_update(public_incident, actor=alice, audience="external", status="Another draft nobody approved.")
     comms.post_update(public_incident, actor=alice, audience="internal", status="Internal chatter.")
     _, feed = parse(path)

@@ -10,27 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents import actions
-from incidents.comms import actions as comms
 from incidents.models import Incident, Service, StatusUpdate
 from statuspage import actions as status_actions
 from statuspage import history, public
 
+from .conftest import approved
+
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 
 
-def told(incident, actor, at, state, component):
+def told(incident, at, state, component):
     """An approved external update, published at `at`."""
-    update = comms.approve_update(
-        comms.post_update(
-            incident,
-            actor=actor,
-            audience="external",
-            status=f"{state}.",
-            public_state=state,
-            component_state=component,
-        ),
-        actor=actor,
-    )
+    update = approved(incident, status=f"{state}.", public_state=state, component_state=component)
     StatusUpdate.objects.filter(pk=update.pk).update(published_at=at)
 
 
@@ -43,9 +34,9 @@ def bars(now=NOW):
 
 def test_it_colours_each_day_by_the_worst_state_customers_were_told(incident, alice, checkout):
     start = NOW - timedelta(days=3, hours=2)  # 2026-06-27 10:00
-    told(incident, alice, start, "investigating", "major_outage")
-    told(incident, alice, start + timedelta(hours=1), "identified", "partial_outage")
-    told(incident, alice, start + timedelta(hours=3), "resolved", "operational")
+    told(incident, start, "investigating", "major_outage")
+    told(incident, start + timedelta(hours=1), "identified", "partial_outage")
+    told(incident, start + timedelta(hours=3), "resolved", "operational")
     actions.resolve(incident, actor=alice)
     row = bars()["checkout"]
     assert len(row.days) == 90 and row.days[-1].day == NOW.date() and row.days[0].day == NOW.date() - timedelta(days=89)
@@ -59,7 +50,7 @@ def test_it_colours_each_day_by_the_worst_state_customers_were_told(incident, al
 
 
 def test_an_open_incident_runs_until_now_across_midnight(incident, alice):
-    told(incident, alice, NOW - timedelta(hours=14), "investigating", "degraded_performance")  # yesterday 22:00
+    told(incident, NOW - timedelta(hours=14), "investigating", "degraded_performance")  # yesterday 22:00
     row = bars()["checkout"]
     assert row.days[-2].minutes == {"degraded_performance": 120} and row.days[-1].minutes == {
         "degraded_performance": 720
@@ -154,22 +145,12 @@ def test_history_takes_the_same_queries_at_10_and_at_1000_past_incidents(checkou
 
 
 def test_the_history_page_lists_past_incidents_newest_first(public_incident, alice):
-    comms.approve_update(
-        comms.post_update(
-            public_incident,
-            actor=alice,
-            audience="external",
-            status="Fixed.",
-            public_state="resolved",
-            component_state="operational",
-        ),
-        actor=alice,
-    )
+    approved(public_incident, status="Fixed.", public_state="resolved", component_state="operational")
     actions.resolve(public_incident, actor=alice)
     other = actions.declare_incident(
         actor=alice, title="Later", severity="SEV3", services=[Service.objects.create(name="Search", slug="search")]
     )
-    comms.approve_update(comms.post_update(other, actor=alice, audience="external", status="Slow search."), actor=alice)
+    approved(other, status="Slow search.")
     html = Client().get("/status/history/").content.decode()
     assert "Problems with Checkout" in html  # the name its last approved update gave it
     assert "Slow search." not in html  # still open: on the status page, not in the history

@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 
 from incidents import actions
-from incidents.comms import actions as comms
 from statuspage import actions as status_actions
 
-from .conftest import ENDPOINTS, LEAKS
+from .conftest import ENDPOINTS, LEAKS, approved
 
 PUBLIC_PATHS = [
     "/status/",
@@ -42,15 +41,10 @@ def private_incident(alice, checkout):
     incident = actions.declare_incident(
         actor=alice, title="Acquisition-related outage", severity="SEV2", services=[checkout], visibility="private"
     )
-    comms.approve_update(
-        comms.post_update(
-            incident,
-            actor=alice,
-            audience="external",
-            status="Some payments are failing; we are on it.",
-            headline="Payments failing after the Globex migration",
-        ),
-        actor=alice,
+    approved(
+        incident,
+        status="Some payments are failing; we are on it.",
+        headline="Payments failing after the Globex migration",
     )
     return incident
 
@@ -72,9 +66,7 @@ def test_a_private_incident_still_marks_its_components(private_incident):
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_a_drill_never_reaches_a_public_surface(alice, checkout, path):
     drill = actions.declare_incident(actor=alice, title="Game day", severity="SEV2", services=[checkout], is_drill=True)
-    comms.approve_update(
-        comms.post_update(drill, actor=alice, audience="external", status="DRILL: checkout is down."), actor=alice
-    )
+    approved(drill, status="DRILL: checkout is down.")
     response = Client().get(path.format(pk=drill.pk))
     assert "DRILL" not in response.content.decode() and "Checkout" not in response.content.decode()
     assert response.status_code == (404 if "incidents/{pk}" in path else 200)

@@ -15,18 +15,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from incidents.comms import actions as comms
-from incidents.models import Service
+from incidents.models import ApiToken, Service, TokenScope
 from statuspage import actions as status_actions
 from statuspage import tasks
 from statuspage.models import Delivery, Notice, Subscriber
+from tests.conftest import ApiClient
 from warroom.settings import email_settings
 
 # --- a real SMTP server and a real HTTP receiver ----------------------------------------------------------------------
+from .conftest import approved
 
 
 class Inbox:
@@ -84,10 +87,8 @@ def fresh_limits(settings):
     cache.clear()
 
 
-def publish(incident, actor, text, **kwargs):
-    return comms.approve_update(
-        comms.post_update(incident, actor=actor, audience="external", status=text, **kwargs), actor=actor
-    )
+def publish(incident, text, **kwargs):
+    return approved(incident, status=text, **kwargs)
 
 
 def link(message, kind):
@@ -108,7 +109,7 @@ def test_it_confirms_sends_and_unsubscribes_through_a_real_smtp_server(
     confirm = link(confirmation, "confirm")
 
     with django_capture_on_commit_callbacks(execute=True):
-        publish(public_incident, alice, "Not yet confirmed, so not sent.")
+        publish(public_incident, "Not yet confirmed, so not sent.")
     assert len(smtp.messages) == 1  # nothing before the confirmation
 
     relative = confirm.removeprefix("http://127.0.0.1:8000")
@@ -117,7 +118,7 @@ def test_it_confirms_sends_and_unsubscribes_through_a_real_smtp_server(
     assert "You are subscribed" in Client().post(relative).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        publish(public_incident, alice, "A fix is rolling out.", public_state="identified")
+        publish(public_incident, "A fix is rolling out.", public_state="identified")
     [_, notice] = smtp.messages
     assert notice["Subject"] == "[Service status] Problems with Checkout: Identified"
     assert "A fix is rolling out." in notice.get_content()
@@ -133,7 +134,7 @@ def test_it_confirms_sends_and_unsubscribes_through_a_real_smtp_server(
     )
     assert one_click.status_code == 200 and not Subscriber.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        publish(public_incident, alice, "Resolved.", public_state="resolved")
+        publish(public_incident, "Resolved.", public_state="resolved")
     assert len(smtp.messages) == 2
 
 
@@ -181,7 +182,7 @@ def test_it_tells_each_subscriber_only_about_their_components(public_incident, a
     only_search.services.set([search])
     for subscriber in (everything, only_search):
         status_actions.confirm_subscription(subscriber.token)
-    update = publish(public_incident, alice, "Checkout recovering.")
+    update = publish(public_incident, "Checkout recovering.")
     notice = status_actions.notify_update(update.pk)
     assert [d.subscriber.email for d in notice.deliveries.select_related("subscriber")] == ["all@example.com"]
 
@@ -191,7 +192,7 @@ def test_it_makes_one_delivery_per_update_and_subscriber_however_often_it_runs(
 ):
     subscriber = status_actions.request_subscription(email="hal@example.com")
     status_actions.confirm_subscription(subscriber.token)
-    update = publish(public_incident, alice, "Still investigating.")
+    update = publish(public_incident, "Still investigating.")
     for _ in range(3):
         tasks.notify_update(update.pk)  # the task delivered twice, and a sweeper on top
     tasks.sweep_notifications()
@@ -212,25 +213,32 @@ def test_publishing_never_waits_for_subscribers(public_incident, alice, django_c
     subscriber = status_actions.request_subscription(email="ivy@example.com")
     status_actions.confirm_subscription(subscriber.token)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        publish(public_incident, alice, "Queued, not sent.")
+        publish(public_incident, "Queued, not sent.")
     assert not Notice.objects.exists() and len(queued) >= 1
 
 
 # --- webhooks -----------------------------------------------------------------------------------------------------------
 
 
-def test_it_signs_webhooks_and_sends_statuspages_shape(
-    public_incident, alice, receiver, api, eager_celery, django_capture_on_commit_callbacks
-):
-    from django.contrib.auth import get_user_model
+@pytest.fixture
+def admin_api(db):
+    """An admin's client with an `admin`-scope token (webhook subscribers are the admins' to add)."""
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+    client = ApiClient(user)
+    _, token = ApiToken.issue(user, name="admin", scope=TokenScope.ADMIN)
+    client.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
 
-    get_user_model().objects.filter(pk=alice.pk).update(is_staff=True)
-    added = api.post("/api/v1/status-subscribers", {"url": receiver.url, "components": ["checkout"]})
+
+def test_it_signs_webhooks_and_sends_statuspages_shape(
+    public_incident, alice, receiver, admin_api, eager_celery, django_capture_on_commit_callbacks
+):
+    added = admin_api.post("/api/v1/status-subscribers", {"url": receiver.url, "components": ["checkout"]})
     assert added.status_code == 201
     secret = added.json()["secret"]
     assert len(secret) == 64 and added.json()["components"] == ["checkout"]
     with django_capture_on_commit_callbacks(execute=True):
-        update = publish(public_incident, alice, "Error rate falling.", public_state="monitoring")
+        update = publish(public_incident, "Error rate falling.", public_state="monitoring")
     [(headers, body)] = receiver.requests
     assert headers["X-Warroom-Signature"] == "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-Warroom-Event"] == f"update:{update.pk}"
@@ -247,7 +255,7 @@ def test_a_failing_receiver_is_retried_with_back_off_then_given_up_and_shown(
     settings.WARROOM = {**settings.WARROOM, "STATUS_PAGE_DELIVERY_ATTEMPTS": 3}
     receiver.answer = 500
     status_actions.add_webhook_subscriber(url=receiver.url)
-    update = publish(incident, alice, "Investigating.")
+    update = publish(incident, "Investigating.")
     tasks.notify_update(update.pk)
     delivery = Delivery.objects.get()
     assert delivery.state == "pending" and delivery.attempts == 1 and "HTTP 500" in delivery.last_error
@@ -272,9 +280,13 @@ def test_a_failing_receiver_is_retried_with_back_off_then_given_up_and_shown(
     assert "Given up" in log and "the receiver answered HTTP 500" in log
 
 
-def test_only_admins_add_webhook_subscribers(db, api, checkout):
-    refused = api.post("/api/v1/status-subscribers", {"url": "https://example.com/hook"})
-    assert refused.status_code == 403 and not Subscriber.objects.exists()
+def test_only_admins_add_webhook_subscribers(db, api, admin_api, checkout):
+    hook = {"url": "https://example.com/hook"}
+    assert api.post("/api/v1/status-subscribers", hook).status_code == 403  # a responder
+    write_token = ApiClient(admin_api.user).post("/api/v1/status-subscribers", hook)
+    assert write_token.status_code == 403 and "admin" in write_token.json()["error"]  # an admin, without the scope
+    assert not Subscriber.objects.exists()
+    assert admin_api.post("/api/v1/status-subscribers", hook).status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -285,11 +297,8 @@ def test_only_admins_add_webhook_subscribers(db, api, checkout):
         ({"url": "https://x.example", "components": ["nope"]}, 400),
     ],
 )
-def test_it_refuses_a_bad_webhook_subscriber_with_json(db, api, payload, status):
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.filter(pk=api.user.pk).update(is_staff=True)
-    response = api.post("/api/v1/status-subscribers", payload)
+def test_it_refuses_a_bad_webhook_subscriber_with_json(admin_api, payload, status):
+    response = admin_api.post("/api/v1/status-subscribers", payload)
     assert response.status_code == status and response.json()["error"]
     assert not Subscriber.objects.exists()
 

@@ -11,11 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents import actions
-from incidents.comms import actions as comms
 from incidents.models import Service
 from statuspage import actions as status_actions
 
-from .conftest import ENDPOINTS, FIXTURE, add_public_incidents
+from .conftest import ENDPOINTS, FIXTURE, add_public_incidents, approved
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")  # as Statuspage writes them
 COMPONENT_STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
@@ -36,17 +35,7 @@ def busy_page(public_incident, alice, checkout, maintenance_window):
     search = Service.objects.create(name="Search", slug="search")
     old = actions.declare_incident(actor=alice, title="Search index lag", severity="SEV3", services=[search])
     for state, component in [("investigating", "degraded_performance"), ("resolved", "operational")]:
-        comms.approve_update(
-            comms.post_update(
-                old,
-                actor=alice,
-                audience="external",
-                status=f"Search is {state}.",
-                public_state=state,
-                component_state=component,
-            ),
-            actor=alice,
-        )
+        approved(old, status=f"Search is {state}.", public_state=state, component_state=component)
     actions.resolve(old, actor=alice)
     now = timezone.now()
     status_actions.schedule_maintenance(
@@ -226,10 +215,7 @@ def test_it_answers_a_conditional_get_with_304(public_incident, endpoint):
 
 def test_it_changes_the_etag_when_customers_are_told_something_new(public_incident, alice):
     etag = v2("summary.json")["ETag"]
-    comms.approve_update(
-        comms.post_update(public_incident, actor=alice, audience="external", status="A fix is rolling out."),
-        actor=alice,
-    )
+    approved(public_incident, status="A fix is rolling out.")
     fresh = v2("summary.json", HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200 and fresh["ETag"] != etag
     assert "A fix is rolling out." in fresh.content.decode()
