@@ -5,6 +5,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.utils.html import format_html
 
@@ -45,6 +46,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     search_fields = ["email", "url"]
     actions = ["export_csv", "delete_selected"]
     readonly_fields = ["kind", "email", "confirmed_at", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:  # adding: admins add webhook receivers; addresses subscribe themselves

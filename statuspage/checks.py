@@ -27,7 +27,10 @@ def check_branding(app_configs=None, **kwargs) -> list[Error]:
     ):
         value = config.get(name, "")
         parts = urlsplit(value)
-        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        absolute = parts.scheme in ("http", "https") and parts.netloc
+        if name == "SUPPORT_URL" and parts.scheme == "mailto" and parts.path:
+            absolute = True  # a support address is a fine support link
+        if value and not absolute:
             errors.append(
                 Error(
                     f"{env} {value!r} is not an absolute http(s) URL.",
