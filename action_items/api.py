@@ -18,6 +18,7 @@ from incidents.api import Error
 from incidents.models import TimelineEntry
 from postmortems.models import Postmortem
 from warroom.errors import ActionError
+from warroom.schema import Limit, Offset
 
 from . import actions, tasks
 from .models import ActionItem
@@ -165,8 +166,8 @@ def list_items(
     service: str = "",
     type: str = "",
     sort: str = "due",
-    limit: int = 200,
-    offset: int = 0,
+    limit: Limit = 200,
+    offset: Offset = 0,
 ):
     """`owner` is a username or `me`; `status` is open (open + in progress), in_progress, done, wont_do, closed or all."""
     if not can_read(request.user):

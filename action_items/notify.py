@@ -1,8 +1,7 @@
-"""Where action-item reminders go besides the room's timeline: the room's chat channels.
+"""Where action-item reminders go besides the room's timeline: the server log.
 
-One small function, called inside the reminder's transaction, so a lost claim sends nothing and wiring
-Slack (integrations/outbound/slack.py) would be one line here.
-Until then the timeline entry written by the caller is the room's channel.
+The chats (Slack, Teams, Mattermost) get each reminder and digest from the timeline entry the caller writes:
+the integrations app receives the entry in the same transaction, so a lost claim sends nothing there either.
 """
 
 import logging
@@ -11,5 +10,5 @@ log = logging.getLogger(__name__)
 
 
 def announce(incident, text: str) -> None:
-    """An overdue reminder or a weekly digest for the incident's channels (Slack when configured)."""
+    """An overdue reminder or a weekly digest, logged (the chats are told from its timeline entry)."""
     log.info("action item reminder for %s: %s", incident.ref, text.splitlines()[0])

@@ -7,6 +7,7 @@ Beat runs the sweepers (CELERY_BEAT_SCHEDULE in warroom/settings.py); due times 
 from celery import shared_task
 
 from integrations.outbound.jira import JiraConfig, JiraError, create_issue
+from warroom.celery import enqueue_on_commit
 
 from .actions import follow_up
 
@@ -50,4 +51,4 @@ def export_action_item_to_jira(item_id: int) -> None:
 def send_to_jira_on_commit(*items) -> None:
     """Queue the export of items an action marked due, once the transaction commits."""
     for item in items:
-        export_action_item_to_jira.delay_on_commit(item.pk)
+        enqueue_on_commit(export_action_item_to_jira, item.pk)  # the Jira sweeper retries what the broker lost

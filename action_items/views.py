@@ -123,7 +123,7 @@ def tracker_csv(request):
                     item.ref,
                     _cell(item.title),
                     item.incident.ref,
-                    item.owner.get_username(),
+                    _cell(item.owner.get_username()),
                     item.due_date.isoformat(),
                     item.priority,
                     item.type,
@@ -331,7 +331,7 @@ def export_postmortem_to_jira(request, postmortem_pk):
 
 def _cell(text: str) -> str:
     """User text in a CSV cell: a leading =, +, - or @ would run as a formula in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _first_line(markdown: str) -> str:

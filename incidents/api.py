@@ -13,6 +13,7 @@ from incidents.access import can_write, get_incident_for_user, visible_incidents
 from incidents.models import POSTABLE_KINDS, EntryKind, Incident, Role, Service, Severity, TimelineEntry, Visibility
 from incidents.models import Status as LifecycleStatus
 from warroom.choices import choice_literal
+from warroom.schema import Limit, Moment, Offset
 
 User = get_user_model()
 router = Router(tags=["incidents"])
@@ -86,7 +87,7 @@ class DeclareIn(Schema):
     summary: str = ""
     services: list[str] = Field(default_factory=list, description="service slugs")
     commander: str | None = Field(None, description="username; defaults to the caller")
-    started_at: datetime | None = None
+    started_at: Moment | None = None
     visibility: VisibilityName = Field(
         "internal", description="internal: every responder may read it; private: only its members"
     )
@@ -229,7 +230,7 @@ def get_incident(request, incident_id: int):
 @router.get(
     "/incidents/{int:incident_id}/timeline", response={200: EntryList, 404: Error}, summary="Timeline, oldest first"
 )
-def timeline(request, incident_id: int, after: int = 0, limit: int = 500):
+def timeline(request, incident_id: int, after: Offset = 0, limit: Limit = 500):
     incident = get_incident_for_user(request.user, incident_id)
     limit = max(1, min(limit, 1000))
     entries = incident.entries.select_related("actor").filter(pk__gt=after).order_by("pk")[:limit]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/members/<str:username>/remove/", views.remove_member, name="remove_member"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/severity/", views.change_severity, name="change_severity"),
+    path("<int:pk>/drill/", views.set_drill, name="set_drill"),
     path("<int:pk>/updates/", comms_views.post_update, name="post_update"),
     path("<int:pk>/updates/<int:update_id>/approve/", comms_views.approve_update, name="approve_update"),
     path("<int:pk>/cadence/", comms_views.set_cadence, name="set_cadence"),

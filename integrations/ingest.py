@@ -7,7 +7,6 @@ sender's id, and a timeline entry is written only when an alert's state changes.
 Resolved alerts never resolve an incident: people do.
 """
 
-import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -19,6 +18,7 @@ from incidents import actions
 from incidents.actions import record
 from incidents.models import EntryKind, Incident, Service
 from warroom.errors import ActionError
+from warroom.schema import parse_payload
 
 from . import routing, senders
 from .markdown import alert_line, escape
@@ -28,6 +28,7 @@ from .senders.events import AlertBatch, AlertEvent, DeployEvent, PayloadError
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 MAX_URL = 500  # Deploy.url
+REPEAT = "Repeat, nothing changed: "  # the note of a delivery that only repeated what was known
 
 
 def receive_delivery(endpoint: Endpoint, body: str, headers: dict[str, str]) -> Delivery:
@@ -47,13 +48,16 @@ def process_delivery(delivery_id: int) -> str | None:
             )
             if delivery is None or delivery.status != DeliveryStatus.RECEIVED:
                 return None
-            parsed = senders.PARSERS[delivery.endpoint.kind](json.loads(delivery.body), delivery.headers)
+            # NUL characters and lone surrogates are dropped, so a stray byte cannot stop a critical alert.
+            payload = parse_payload(delivery.body)
+            parsed = senders.PARSERS[delivery.endpoint.kind](payload, delivery.headers)
             if delivery.endpoint.kind == EndpointKind.DEPLOY:
                 status, note = _ingest_deploys(delivery, parsed)
             else:
                 status, note = _ingest_alerts(delivery, parsed)
             delivery.status, delivery.note, delivery.processed_at = status, note, timezone.now()
-            delivery.save(update_fields=["status", "note", "processed_at"])
+            delivery.duplicate = status == DeliveryStatus.PROCESSED and note.startswith(REPEAT)
+            delivery.save(update_fields=["status", "note", "processed_at", "duplicate"])
             return note
     except (PayloadError, ActionError, ValueError) as error:
         # The delivery itself is wrong (or refused by an action): retrying cannot help.
@@ -117,21 +121,29 @@ def _ingest_alerts(delivery: Delivery, batch: AlertBatch) -> tuple[str, str]:
     by_group: dict[str, list[AlertEvent]] = defaultdict(list)
     for event in batch.events:
         by_group[event.group_key].append(event)
-    notes = []
+    notes, changed = [], False
     for key, events in by_group.items():
         group = _locked_group(delivery.endpoint, key, events)
         if group.truncated_alerts != batch.truncated:
             group.truncated_alerts = batch.truncated
             group.save(update_fields=["truncated_alerts", "updated_at"])
-        fired, resolved = _apply(group, events)
+        acknowledged: list[Alert] = []
+        if all(event.keyed for event in events):
+            fired, resolved, acknowledged = _apply_keyed(group, events)
+        else:
+            fired, resolved = _apply(group, events)
+        changed = changed or bool(fired or resolved or acknowledged)
         incident = _incident_for(group, fired, delivery) if fired else group.incident
         if incident is not None:
             _record_arrivals(incident, group, fired, resolved, delivery)
+            if acknowledged:
+                _record_acknowledged(incident, group, acknowledged, delivery)
         notes.append(
             f"group {group.pk}: {len(fired)} firing, {len(resolved)} resolved"
+            + (f", {len(acknowledged)} acknowledged" if acknowledged else "")
             + (f" → {incident.ref}" if incident else "")
         )
-    return DeliveryStatus.PROCESSED, "; ".join(notes)
+    return DeliveryStatus.PROCESSED, ("" if changed else REPEAT) + "; ".join(notes)
 
 
 def _locked_group(endpoint: Endpoint, key: str, events: list[AlertEvent]) -> AlertGroup:
@@ -185,6 +197,50 @@ def _apply(group: AlertGroup, events: list[AlertEvent]) -> tuple[list[Alert], li
     if seen:
         Alert.objects.filter(pk__in=seen).update(last_seen_at=now)
     return fired, resolved
+
+
+def _apply_keyed(group: AlertGroup, events: list[AlertEvent]) -> tuple[list[Alert], list[Alert], list[Alert]]:
+    """Alerts identified by the sender's dedup key alone (PagerDuty, Opsgenie): a trigger for an open key is a
+    repeat, one for a resolved or unknown key starts a new alert; acknowledge and resolve act on the open one and
+    are repeats once done. Returns the alerts that started firing, stopped, and were acknowledged."""
+    now = timezone.now()
+    open_alerts = {a.fingerprint: a for a in group.alerts.filter(status=AlertStatus.FIRING)}
+    fired, resolved, acknowledged, seen = [], [], [], []
+    for event in events:
+        alert = open_alerts.get(event.fingerprint)
+        if event.firing and alert is None:
+            alert = Alert.objects.create(
+                group=group,
+                fingerprint=event.fingerprint,
+                cycle=now.isoformat(),  # a new firing cycle of this key
+                status=AlertStatus.FIRING,
+                name=event.name[:200],
+                summary=event.summary,
+                labels=event.labels,
+                annotations=event.annotations,
+                source_url=event.source_url,
+                starts_at=min(event.starts_at or now, now),
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            open_alerts[alert.fingerprint] = alert
+            fired.append(alert)
+        elif alert is None:
+            continue  # acknowledging or resolving what is not open: nothing to do, as PagerDuty does
+        elif event.status == AlertStatus.RESOLVED:
+            alert.status, alert.ends_at, alert.last_seen_at = AlertStatus.RESOLVED, now, now
+            alert.save(update_fields=["status", "ends_at", "last_seen_at"])
+            del open_alerts[alert.fingerprint]
+            resolved.append(alert)
+        elif not event.firing and alert.acknowledged_at is None:
+            alert.acknowledged_at = alert.last_seen_at = now
+            alert.save(update_fields=["acknowledged_at", "last_seen_at"])
+            acknowledged.append(alert)
+        else:
+            seen.append(alert.pk)
+    if seen:
+        Alert.objects.filter(pk__in=seen).update(last_seen_at=now)
+    return fired, resolved, acknowledged
 
 
 def _incident_for(group: AlertGroup, fired: list[Alert], delivery: Delivery) -> Incident | None:
@@ -244,6 +300,15 @@ def _record_arrivals(
                 body="All alerts of this incident resolved. The incident stays open until someone resolves it.",
                 metadata={**meta, "all_resolved": True},
             )
+
+
+def _record_acknowledged(incident: Incident, group: AlertGroup, alerts: list[Alert], delivery: Delivery) -> None:
+    noun = "alert" if len(alerts) == 1 else "alerts"
+    body = f"{len(alerts)} {noun} acknowledged at the source, {escape(delivery.endpoint.name)}:\n\n" + "\n".join(
+        alert_line(a) for a in alerts
+    )
+    meta = {"delivery": delivery.pk, "group": group.pk, "acknowledged": [a.pk for a in alerts]}
+    record(incident, kind=EntryKind.ALERT, body=body, metadata=meta)
 
 
 def stuck_deliveries(older_than: timedelta = timedelta(minutes=1)):

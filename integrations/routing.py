@@ -1,7 +1,8 @@
 """Routing: what a firing alert that no open incident holds should do (declare or only be recorded).
 
 The first rule (by position) whose matchers all hold decides; without one, the default reads the
-severity label: critical → SEV2, warning → SEV3, anything else is recorded without declaring.
+severity label: critical → SEV2 (and PagerDuty's `error`, which PagerDuty pages for at high urgency too),
+warning → SEV3, anything else is recorded without declaring.
 """
 
 import re
@@ -14,7 +15,7 @@ from incidents.models import Service, Severity
 
 from .models import Endpoint, RoutingRule, RuleAction, parse_matchers
 
-DEFAULT_SEVERITIES = {"critical": Severity.SEV2, "warning": Severity.SEV3}
+DEFAULT_SEVERITIES = {"critical": Severity.SEV2, "error": Severity.SEV2, "warning": Severity.SEV3}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -65,7 +66,7 @@ def route(endpoint: Endpoint, labels: dict[str, str], annotations: dict[str, str
     rule = next((r for r in rules if matches(parse_matchers(r.matchers), labels)), None)
     label_severity = DEFAULT_SEVERITIES.get(labels.get("severity", "").lower())
     service = (rule.service if rule else None) or service_named(labels.get("service", "")) or endpoint.service
-    commander = (rule.commander if rule else None) or endpoint.commander or _fallback_commander()
+    commander = (rule.commander if rule else None) or endpoint.commander or fallback_commander()
     if rule is None:
         return Route(
             label_severity is not None,
@@ -85,6 +86,6 @@ def route(endpoint: Endpoint, labels: dict[str, str], annotations: dict[str, str
     )
 
 
-def _fallback_commander():
+def fallback_commander():
     # Someone must hold command from the first second; the longest-standing admin does until a person takes over.
     return get_user_model().objects.filter(is_active=True, is_superuser=True).order_by("pk").first()

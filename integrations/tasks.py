@@ -1,5 +1,6 @@
-"""Background work of the integrations: ingest deliveries, retry the stuck ones, purge old ones; post to Slack
-(retried with exponential back-off; the last failure is told to the room)."""
+"""Background work of the integrations: ingest deliveries, retry the stuck ones, purge old ones; post to the chats
+(Slack, Teams, Mattermost: retried with exponential back-off; the last failure is told to the room); send the
+event stream."""
 
 from datetime import timedelta
 
@@ -7,8 +8,8 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
-from . import actions, ingest
-from .outbound import slack
+from . import actions, heartbeats, ingest
+from .outbound import chat, event_stream
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -32,22 +33,43 @@ def purge_old_deliveries() -> int:
     return actions.purge_old_deliveries(timedelta(days=settings.WARROOM["DELIVERY_RETENTION_DAYS"]))
 
 
-class SlackTask(DjangoTask):
+class ChatTask(DjangoTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Called once, after the last retry: record the failure in the room instead of raising anywhere.
-        slack.give_up(args[0] if args else kwargs["delivery_id"], error=str(exc))
+        chat.give_up(args[0] if args else kwargs["delivery_id"], error=str(exc))
 
 
 @shared_task(
-    base=SlackTask,
+    base=ChatTask,
     acks_late=True,
     ignore_result=True,
-    autoretry_for=(slack.SlackDeliveryError,),
+    autoretry_for=(chat.ChatDeliveryError,),
     retry_backoff=2,
     retry_backoff_max=300,
     retry_jitter=False,
     max_retries=settings.SLACK_MAX_RETRIES,
 )
-def deliver_slack(delivery_id: int) -> None:
-    """Post one Slack message; safe to run twice (a sent delivery is skipped)."""
-    slack.deliver(delivery_id)
+def deliver_chat(delivery_id: int) -> None:
+    """Post one chat message; safe to run twice (a sent delivery is skipped)."""
+    chat.deliver(delivery_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_event(delivery_id: int) -> None:
+    """One attempt at one event delivery; safe to run twice (the row is claimed; a sent one is skipped)."""
+    event_stream.deliver(delivery_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_event_deliveries() -> int:
+    """Queue every event delivery that is due: retries after their back-off, and any whose task was lost."""
+    ids = event_stream.due_deliveries()
+    for delivery_id in ids:
+        deliver_event.delay(delivery_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_heartbeats() -> tuple[int, int]:
+    """The dead-man's switch: declare for senders gone quiet, resolve for those heard again."""
+    return heartbeats.sweep()

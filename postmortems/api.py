@@ -83,8 +83,9 @@ def save_postmortem(request, incident_id: int, payload: PostmortemIn):
         postmortem = actions.save_postmortem(
             postmortem, markdown=payload.markdown, version=payload.version, actor=request.user
         )
-    except actions.PostmortemConflict as conflict:
-        current = conflict.current
+    except actions.ActionConflict as conflict:
+        # A stale version or a published document: either way the 409 carries what is there now, as its schema says.
+        current = getattr(conflict, "current", None) or Postmortem.objects.get(pk=postmortem.pk)
         return Status(409, {"error": conflict.message, "version": current.version, "markdown": current.markdown})
     return _out(postmortem)
 

@@ -3,6 +3,9 @@
 
 def queue_draft(sender, incident, **kwargs) -> None:
     # Sent inside the resolving transaction: the task is queued only if the resolution commits.
+    # A broker that is down does not fail the resolve: the sweeper drafts what is missing (tasks.py).
+    from warroom.celery import enqueue_on_commit
+
     from .tasks import draft_postmortem
 
-    draft_postmortem.delay_on_commit(incident.pk)
+    enqueue_on_commit(draft_postmortem, incident.pk)

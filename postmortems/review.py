@@ -45,9 +45,9 @@ def propose_review_slot(resolved_at: datetime, deadline: datetime) -> datetime:
 
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    # RFC 5545 3.3.11: backslash, semicolon and comma escaped; every line break (CRLF, a bare CR or LF) is "\n".
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:

@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from incidents.models import Incident, Status
+
 from . import actions
 from .models import Postmortem
 
@@ -13,6 +15,20 @@ from .models import Postmortem
 def draft_postmortem(incident_id: int) -> None:
     """Queued when an incident resolves; running it twice leaves one document."""
     actions.draft_postmortem(incident_id)
+
+
+#: A resolved incident without a postmortem this long after resolving lost its drafting task (broker down,
+#: worker killed): the sweeper drafts it.
+MISSING_DRAFT_AFTER = timedelta(seconds=30)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def draft_missing_postmortems() -> int:
+    """Periodic: every resolved incident has a postmortem draft within a minute, whatever happened to its task."""
+    missing = Incident.objects.filter(
+        status=Status.RESOLVED, resolved_at__lte=timezone.now() - MISSING_DRAFT_AFTER, postmortem__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(bool(actions.draft_postmortem(pk)[1]) for pk in list(missing[:200]))
 
 
 @shared_task(acks_late=True, ignore_result=True)

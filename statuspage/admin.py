@@ -9,6 +9,8 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils.html import format_html
 
+from integrations.outbound.targets import UnsafeTarget, check_target
+
 from . import actions
 from .models import Delivery, Maintenance, Notice, Subscriber
 
@@ -36,6 +38,10 @@ class WebhookSubscriberForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if Subscriber.objects.filter(kind=Subscriber.Kind.WEBHOOK, url=url).exists():
             raise forms.ValidationError("This URL is subscribed already.")
+        try:
+            check_target(url)
+        except UnsafeTarget as error:
+            raise forms.ValidationError(str(error))
         return url
 
 

@@ -1,4 +1,5 @@
-"""Sending one delivery: an email through Django's email backend (EMAIL_URL), or a signed webhook POST.
+"""Sending one delivery: an email through Django's email backend (EMAIL_URL), or a signed webhook POST (through
+the integrations' outbound target guard: public addresses only, redirects not followed).
 
 Senders raise SendError with a reason a person can act on; statuspage/tasks.py records it on the delivery.
 """
@@ -6,11 +7,11 @@ Senders raise SendError with a reason a person can act on; statuspage/tasks.py r
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+
+from integrations.outbound.targets import UnsafeTarget, post_json
 
 from .branding import branding
 from .models import Delivery, Subscriber
@@ -52,33 +53,23 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a receiver that redirects has moved: say so rather than re-POST somewhere else
-
-
 def post_webhook(delivery: Delivery) -> None:
     subscriber = delivery.subscriber
     body = json.dumps(delivery.notice.payload, separators=(",", ":")).encode()
-    request = urllib.request.Request(
-        subscriber.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Warroom-Status-Page",
-            "X-Warroom-Event": delivery.notice.key,
-            "X-Warroom-Delivery": str(delivery.pk),
-            "X-Warroom-Signature": signature(subscriber.secret, body),
-        },
-    )
+    headers = {
+        "User-Agent": "Warroom-Status-Page",
+        "X-Warroom-Event": delivery.notice.key,
+        "X-Warroom-Delivery": str(delivery.pk),
+        "X-Warroom-Signature": signature(subscriber.secret, body),
+    }
     try:
-        with urllib.request.build_opener(_NoRedirects).open(request, timeout=WEBHOOK_TIMEOUT) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as error:
-        raise SendError(f"the receiver answered HTTP {error.code}")
-    except (urllib.error.URLError, OSError) as error:
+        status, _ = post_json(subscriber.url, body, headers, WEBHOOK_TIMEOUT)
+    except UnsafeTarget as error:
+        raise SendError(str(error))
+    except OSError as error:
         raise SendError(f"could not reach the receiver: {getattr(error, 'reason', error)}")
+    if not 200 <= status < 300:
+        raise SendError(f"the receiver answered HTTP {status}")
 
 
 def send(delivery: Delivery) -> None:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The apps whose source the rules cover; action_items joins once its folder exists.
 APPS = [
     name
-    for name in ("incidents", "postmortems", "integrations", "warroom", "action_items", "statuspage")
+    for name in ("incidents", "postmortems", "integrations", "warroom", "action_items", "insights", "statuspage")
     if (ROOT / name / "__init__.py").is_file()
 ]
 
@@ -250,10 +250,17 @@ def model_writes(source):
 
 #: Modules that are their app's actions under a name of the product's language, with the reason.
 WRITER_MODULES = {
+    "warroom/celery.py": "purges Idempotency-Key answers older than 24 hours (API bookkeeping, not the record)",
+    "warroom/idempotency.py": "remembers the first answer to an API call sent with an Idempotency-Key (bookkeeping of "
+    "the API, not the record), in the same transaction as the call it answers",
     "integrations/ingest.py": "the webhook ingest is the integrations app's actions: it stores a delivery, then attaches "
     "its alerts and declares or notes incidents through the incidents actions, each step in one transaction",
-    "integrations/outbound/slack.py": "bookkeeping of each outbound Slack delivery (state, attempts, last error), claimed "
+    "integrations/outbound/chat.py": "bookkeeping of each outbound chat delivery (state, attempts, last error), claimed "
     "with conditional UPDATEs so a retried task sends once; not part of the incident record",
+    "integrations/heartbeats.py": "the dead-man's switch is the integrations app's actions for heartbeats: it declares "
+    "and resolves the blind-monitoring incident through the incidents actions, holding the endpoint's row lock",
+    "integrations/outbound/event_stream.py": "bookkeeping of the event stream out: the deliveries each subscriber is "
+    "owed, claimed with a conditional UPDATE, and their attempt log; not part of the incident record",
 }
 
 

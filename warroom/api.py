@@ -4,7 +4,7 @@ Each app contributes a router (incidents/api.py, ...); they are mounted here. Er
 `{"error": "<what happened and what to do>", ...}` and the actions behind them write nothing.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from incidents.models import ApiToken, TokenScope
 from warroom.errors import ActionError
+from warroom.schema import StrictJSONParser
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -52,6 +53,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=StrictJSONParser(),
 )
 
 
@@ -97,7 +99,17 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    cause = exc.__cause__  # django-ninja wraps what the body parser raised: answer with the parser's own words
+    if isinstance(cause, ActionError):
+        return on_action_error(request, cause)
+    if isinstance(cause, HttpError):
+        exc = cause
     return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, "The body is too large.", 413)
 
 
 def urls():
@@ -128,6 +140,13 @@ def _mount_routers() -> None:
     from statuspage.api import router as statuspage_router
 
     api.add_router("/", statuspage_router)
+    from integrations.api import router as integrations_router
+
+    api.add_router("/", integrations_router)
+
+    from insights.api import router as insights_router
+
+    api.add_router("/", insights_router)
 
 
 _mount_routers()

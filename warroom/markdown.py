@@ -57,3 +57,14 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+# Inline markup only (the quote sits inside a sentence): emphasis, code, links, tables, strikethrough.
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})
+
+
+def quote_plain(text: str) -> str:
+    """Untrusted plain text (an alert's summary, a title) quoted inside Markdown the record writes: shown exactly
+    as sent, never lost to the sanitizer and never read as markup (`5% <script>x</script>` stays visible)."""
+    escaped = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.translate(_MARKDOWN_SPECIALS).replace("\r", " ").replace("\n", " ")

@@ -55,17 +55,21 @@ INSTALLED_APPS = [
     "action_items",
     "integrations",
     "statuspage",
+    "insights",
     "warroom",  # registers the settings checks in warroom/checks.py
 ]
 
 MIDDLEWARE = [
+    "insights.metrics.RequestMetricsMiddleware",  # outermost: counts every answer, redirects to sign-in too
     "django.middleware.security.SecurityMiddleware",
+    "warroom.middleware.RefuseUnstorableQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "warroom.idempotency.IdempotencyKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,6 +133,8 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task a killed worker held comes back after 5 minutes, not Redis's default hour; every task is safe to run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -136,7 +142,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "warroom.heartbeat", "schedule": 15.0},
+    "idempotency-purge": {"task": "warroom.purge_idempotent_requests", "schedule": 3600.0},
     "postmortem-review-reminders": {"task": "postmortems.tasks.remind_review_meetings", "schedule": 300.0},
+    # A resolve while the broker was down still gets its postmortem draft, within a minute of the broker's return.
+    "postmortem-missing-drafts": {"task": "postmortems.tasks.draft_missing_postmortems", "schedule": 60.0},
     # Webhook deliveries whose task was lost (restart) get another go; raw deliveries expire after 30 days.
     "integrations-requeue-stuck-deliveries": {"task": "integrations.tasks.requeue_stuck_deliveries", "schedule": 60.0},
     "integrations-purge-old-deliveries": {"task": "integrations.tasks.purge_old_deliveries", "schedule": 6 * 3600.0},
@@ -152,6 +161,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "status-page-maintenances": {"task": "statuspage.tasks.sweep_maintenances", "schedule": 30.0},
     # Subscribers: notices a lost task did not make, and deliveries whose retry time has come.
     "status-page-notifications": {"task": "statuspage.tasks.sweep_notifications", "schedule": 30.0},
+    # The event stream out: deliveries due (after their back-off, or whose task was lost) are sent from their rows.
+    "integrations-event-deliveries": {"task": "integrations.tasks.sweep_event_deliveries", "schedule": 15.0},
+    # The dead-man's switch: endpoints that expect a heartbeat and went quiet declare "Monitoring is blind".
+    "integrations-heartbeats": {"task": "integrations.tasks.sweep_heartbeats", "schedule": 60.0},
 }
 
 # The cache carries the worker heartbeat (and nothing that must survive): Redis across processes.
@@ -255,9 +268,16 @@ JIRA = {
     "MAX_ATTEMPTS": env_int("JIRA_MAX_ATTEMPTS", 8),
 }
 
+# --- /metrics for Prometheus: a bearer token, or addresses allowed without one (both empty: closed) --------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
+
 # --- Outbound notifications -------------------------------------------------------------------
-# Slack incoming webhook for declare / update / reminder / resolve; more can be added in the admin.
+# Chat incoming webhooks for declare / update / reminder / resolve and action-item reminders; more in the admin.
 SLACK_WEBHOOK_URL = os.environ.get("SLACK_WEBHOOK_URL", "")
+TEAMS_WEBHOOK_URL = os.environ.get("TEAMS_WEBHOOK_URL", "")  # a Teams Workflows webhook: Adaptive Cards
+MATTERMOST_WEBHOOK_URL = os.environ.get("MATTERMOST_WEBHOOK_URL", "")
+# Timeout and retries of every chat webhook (the names predate Teams and Mattermost).
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
 
@@ -297,3 +317,5 @@ else:  # the usual EMAIL_* variables
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "status@localhost")
+# Outgoing webhooks to loopback or private addresses are refused unless this is set (one self-hosted network).
+WARROOM_OUTBOUND_ALLOW_PRIVATE = env_bool("WARROOM_OUTBOUND_ALLOW_PRIVATE", False)

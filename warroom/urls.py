@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from incidents import token_views
+from integrations.health_views import signal_health
 
 from . import health
 from .api import urls as api_urls
@@ -19,7 +20,10 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
     path("action-items/", include("action_items.urls")),
+    path("", include("insights.urls")),
     path("api/v1/", api_urls()),
     path("hooks/", include("integrations.urls")),
+    path("v2/", include("integrations.vendor_urls")),
+    path("signals/", signal_health, name="signal_health"),
     path("admin/", admin.site.urls),
 ]

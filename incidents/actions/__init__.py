@@ -19,6 +19,7 @@ from .lifecycle import (
     due_after,
     edit_summary,
     resolve,
+    set_drill,
     set_next_update_due,
     sooner_due,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "record_flag_change",
     "relieve_role",
     "resolve",
+    "set_drill",
     "rotation_after",
     "take_command",
     "add_member",

@@ -1,5 +1,7 @@
 """Helpers every action shares: input cleaning, the incident lock, the names the record uses."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db.models import TextChoices
 
@@ -24,6 +26,15 @@ def clean_choice(value, choices: type[TextChoices], *, field: str, label: str):
         allowed = ", ".join(choices.values)
         raise ActionError(f"Unknown {label} “{value}”. Choose one of: {allowed}.", field)
     return choices(value)
+
+
+#: No incident starts before this: an earlier time is a client's zero value (Go's `0001-01-01T00:00:00Z`).
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def check_not_too_early(value: datetime | None, *, field: str, label: str) -> None:
+    if value is not None and value < EARLIEST_TIME:
+        raise ActionError(f"{label} cannot be before {EARLIEST_TIME:%Y-%m-%d}.", field)
 
 
 def title_max_length() -> int:

@@ -5,7 +5,7 @@ Each is noted in every open incident of its service, where the recovery panel li
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Deploy, EntryKind, FlagChange, Incident, Service
@@ -32,16 +32,23 @@ def record_deploy(
             existing = Deploy.objects.filter(source=source, external_id=external_id).first()
             if existing:
                 return existing
-        deploy = Deploy.objects.create(
-            service=service,
-            version=version,
-            environment=environment,
-            deployed_at=deployed_at or timezone.now(),
-            deployed_by=deployed_by[:150],
-            url=url,
-            source=source,
-            external_id=external_id,
-        )
+        try:
+            # The unique (source, external_id) is the real guard: of two senders racing, the loser gets the winner's.
+            with transaction.atomic():
+                deploy = Deploy.objects.create(
+                    service=service,
+                    version=version,
+                    environment=environment,
+                    deployed_at=deployed_at or timezone.now(),
+                    deployed_by=deployed_by[:150],
+                    url=url,
+                    source=source,
+                    external_id=external_id,
+                )
+        except IntegrityError:
+            if not external_id:
+                raise
+            return Deploy.objects.get(source=source, external_id=external_id)
         who = f" by {deployed_by}" if deployed_by else ""
         link = f" ([details]({url}))" if url.startswith(("http://", "https://")) else ""
         for incident in Incident.objects.open().filter(services=service):

@@ -10,11 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from warroom.errors import ActionConflict, ActionError
-from warroom.markdown import render_markdown
+from warroom.markdown import quote_plain, render_markdown
 
 from .. import signals
 from ..models import EntryKind, Incident, Role, RoleAssignment, Service, Severity, Status, Visibility
-from .base import body_max_length, clean_choice, clean_text, display_name, lock_incident, title_max_length
+from .base import (
+    body_max_length,
+    check_not_too_early,
+    clean_choice,
+    clean_text,
+    display_name,
+    lock_incident,
+    title_max_length,
+)
 from .timeline import record
 
 # --- the update cadence: when the next status update is due ---------------------------------------------
@@ -82,6 +90,8 @@ def declare_incident(
     started_at = started_at or now
     if started_at > now + timedelta(minutes=5):
         raise ActionError("The start time is in the future.", "started_at")
+    check_not_too_early(started_at, field="started_at", label="The start time")
+    check_not_too_early(detected_at, field="detected_at", label="The detection time")
     commander = commander or actor
     if commander is None or not commander.is_active:
         raise ActionError("An incident needs an active Incident Commander.", "commander")
@@ -106,7 +116,7 @@ def declare_incident(
         incident.services.set(services)
         RoleAssignment.objects.create(incident=incident, role=Role.COMMANDER, user=commander, assigned_by=actor)
         names = ", ".join(s.name for s in services)
-        body = f"{display_name(actor)} declared a **{severity}** incident: {title}."
+        body = f"{display_name(actor)} declared a **{severity}** incident: {quote_plain(title)}."
         if names:
             body += f" Affected services: {names}."
         body += f" {display_name(commander)} is Incident Commander."
@@ -217,6 +227,26 @@ def change_severity(incident: Incident, *, severity: str, actor, reason: str = "
             body=body,
             actor=actor,
             metadata={"from": previous.value, "to": severity.value},
+        )
+    return incident
+
+
+def set_drill(incident: Incident, *, is_drill: bool, actor) -> Incident:
+    """Mark the incident a drill (or test) or a real incident; drills are left out of insights and metrics."""
+    is_drill = bool(is_drill)
+    with transaction.atomic():
+        incident = lock_incident(incident)
+        if incident.is_drill == is_drill:
+            raise ActionConflict(f"{incident.ref} is {'already' if is_drill else 'not'} a drill.", "is_drill")
+        incident.is_drill = is_drill
+        incident.save(update_fields=["is_drill", "updated_at"])
+        sentence = "marked the incident a drill" if is_drill else "marked the incident real, not a drill"
+        record(
+            incident,
+            kind=EntryKind.SYSTEM,
+            body=f"{display_name(actor)} {sentence}.",
+            actor=actor,
+            metadata={"is_drill": is_drill},
         )
     return incident
 

@@ -40,7 +40,7 @@ PANELS_FOR_KIND: dict[str, frozenset[str]] = {
     EntryKind.BRIEFING: frozenset({"roles", "restore"}),
     EntryKind.UPDATE: frozenset({"cadence", "composer"}),
     EntryKind.REMINDER: frozenset({"cadence", "roles", "restore", "action_items"}),
-    EntryKind.SYSTEM: frozenset({"cadence", "composer", "action_items"}),
+    EntryKind.SYSTEM: frozenset({"header", "cadence", "composer", "action_items"}),
     EntryKind.DECISION: frozenset({"restore", "composer"}),
     EntryKind.ACTION: frozenset({"composer"}),
     EntryKind.IMPACT: frozenset({"restore", "composer"}),

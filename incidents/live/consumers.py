@@ -128,11 +128,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             session_key=session.session_key if session is not None and self.scope.get("auth") != "bearer" else None,
             token_id=self.scope.get("token_id"),
         )
-        for group in self.access_groups:
-            await self.channel_layer.group_add(group, self.channel_name)
         # Join before accepting: whatever commits from now on arrives live, the rest is in the database.
+        try:
+            for group in [*self.access_groups, broadcast.group_name(self.incident_id)]:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            # The channel layer (Redis) is down: refuse the handshake cleanly; the page shows Reconnecting, retries
+            # with back-off, and catches up from the database once the layer is back.
+            log.warning("refused a socket to incident %s: the channel layer is unavailable", self.incident_id)
+            await self.close()
+            return
         self.group = broadcast.group_name(self.incident_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         expires_at = self.scope.get("token_expires_at")
         if expires_at is not None:
@@ -160,7 +166,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         try:
             request = json.loads(text_data or "")
             after = int(request["after"]) if request.get("type") == "resume" else None
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # 1e400 is infinity: no id
             log.info("ignored a malformed frame on %s", self.channel_name)
             return
         if after is None:

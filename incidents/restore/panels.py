@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from incidents.actions.base import EARLIEST_TIME
 from incidents.models import GENERIC_MITIGATIONS, Decision, Deploy, FlagChange, Incident, Mitigation, Severity, Theory
 from incidents.room.panels import Loads, Panel, register
 
@@ -22,7 +23,8 @@ def restore_context(incident) -> dict:
     """Everything the restore panel and the theories board show: 7 queries whatever the counts."""
     now = timezone.now()
     services = list(incident.services.all())
-    since = min(incident.started_at, now) - CHANGE_WINDOW
+    # A start time from before the record's sane window (kept from older data) must not take the room down.
+    since = max(min(incident.started_at, now), EARLIEST_TIME + CHANGE_WINDOW) - CHANGE_WINDOW
     catalogue: dict[int, list] = {s.pk: [] for s in services}
     for mitigation in Mitigation.objects.filter(service__in=services):
         catalogue[mitigation.service_id].append(mitigation)

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from incidents.api import SeverityName
 from incidents.models import Decision, Theory
 from warroom.choices import choice_literal
+from warroom.schema import Moment
 
 OutcomeName = choice_literal(Decision.Outcome)
 TheoryStateName = choice_literal(Theory.State)
@@ -16,7 +17,7 @@ class DeployIn(Schema):
     service: str = Field(description="service slug")
     version: str
     environment: str = "production"
-    deployed_at: datetime | None = None
+    deployed_at: Moment | None = None
     deployed_by: str = ""
     url: str = ""
     external_id: str = Field("", description="the sender's id: a repeated delivery with the same id is stored once")
@@ -36,7 +37,7 @@ class FlagChangeIn(Schema):
     service: str = Field(description="service slug")
     flag: str
     enabled: bool
-    changed_at: datetime | None = None
+    changed_at: Moment | None = None
     changed_by: str = ""
     url: str = ""
 
@@ -94,9 +95,9 @@ class ConfirmIn(Schema):
 
 
 class TimestampsIn(Schema):
-    started_at: datetime | None = None
-    detected_at: datetime | None = None
-    acknowledged_at: datetime | None = None
+    started_at: Moment | None = None
+    detected_at: Moment | None = None
+    acknowledged_at: Moment | None = None
 
 
 class DecisionIn(Schema):

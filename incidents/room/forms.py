@@ -1,5 +1,6 @@
 """Forms for the room. They parse input; the actions decide what is valid and write."""
 
+import secrets
 from datetime import UTC
 
 from django import forms
@@ -30,6 +31,10 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class DeclareForm(forms.Form):
     title = forms.CharField(
         max_length=200,
@@ -51,14 +56,26 @@ class DeclareForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect, label="Who sees it"
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Who sees it",
     )
     is_drill = forms.BooleanField(required=False, label="This is a drill", help_text="left out of insights")
+    # One per rendering of the form: a second submission of the same rendering declares nothing new.
+    submission = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput, initial=new_submission_token)
+
+    def clean_submission(self):
+        return self.cleaned_data.get("submission") or new_submission_token()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commander"].queryset = active_users()
         self.severity_definitions = [(s.value, s.label, SEVERITY_DEFINITIONS[s]) for s in Severity]
+
+    def clean_visibility(self):
+        return self.cleaned_data.get("visibility") or Visibility.INTERNAL
 
     def clean_started_at(self):
         value = self.cleaned_data.get("started_at")

@@ -16,6 +16,7 @@ from incidents.access import can_write, get_incident_for_user, visible_incidents
 from incidents.live import presence
 from incidents.models import SEVERITY_DEFINITIONS, Incident
 from warroom.errors import ActionError
+from warroom.idempotency import submit_once
 
 from . import panels
 from .answers import first_error, parse_int, run_control, with_catch_up
@@ -61,7 +62,8 @@ def declare(request):
         form = DeclareForm(request.POST)
         if form.is_valid() and can_write(request.user):
             data = form.cleaned_data
-            try:
+
+            def perform() -> str:
                 incident = actions.declare_incident(
                     actor=request.user,
                     title=data["title"],
@@ -73,10 +75,13 @@ def declare(request):
                     visibility=data["visibility"],
                     is_drill=data["is_drill"],
                 )
+                return incident.get_absolute_url()
+
+            try:
+                # A double click or a resent form declares once: the second lands in the same room.
+                return redirect(submit_once(request.user, data["submission"], perform))
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                return redirect(incident)
         elif not can_write(request.user):
             form.add_error(None, "Observers cannot declare incidents.")
     else:
@@ -175,6 +180,14 @@ def change_status(request, pk):
         return actions.change_status(incident, status=data["status"], actor=request.user)
 
     return run_control(request, pk, perform, form_class=StatusForm, panel="header", control="status")
+
+
+@require_POST
+def set_drill(request, pk):
+    def perform(incident, data):
+        return actions.set_drill(incident, is_drill=request.POST.get("is_drill") == "true", actor=request.user)
+
+    return run_control(request, pk, perform, panel="header", control="drill")
 
 
 @require_POST

@@ -16,4 +16,9 @@ def after_start(incident, field: str) -> timedelta | None:
 
 @register.filter
 def add_hours(value: datetime | None, hours: int) -> datetime | None:
-    return value + timedelta(hours=int(hours)) if value else None
+    if not value:
+        return None
+    try:
+        return value + timedelta(hours=int(hours))
+    except OverflowError:  # a time at the calendar's edge (kept from older data) shows as it is
+        return value

@@ -1,1 +1,2 @@
-"""Notifications out: Slack messages for the incident flow, Jira issues for action items."""
+"""Notifications out: chat messages for the incident flow (chat.py: Slack, Teams, Mattermost), the signed event
+stream (event_stream.py), Jira issues for action items."""

@@ -1,7 +1,7 @@
 """The senders we read, one module each (integrations/senders/<kind>.py); each reads its vendor's payload into
 `events` objects."""
 
-from . import alertmanager, datadog, deploys, generic, grafana, sentry
+from . import alertmanager, datadog, deploys, generic, grafana, opsgenie, pagerduty, sentry
 
 PARSERS = {
     "alertmanager": alertmanager.parse,
@@ -10,6 +10,8 @@ PARSERS = {
     "datadog": datadog.parse,
     "generic": generic.parse,
     "deploy": deploys.parse,
+    "pagerduty": pagerduty.parse,
+    "opsgenie": opsgenie.parse,
 }
 
 #: Request headers kept with a delivery because the parser needs them (which event a sender sent).

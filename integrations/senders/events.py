@@ -4,6 +4,7 @@ Sender modules (integrations/senders/*.py) turn a vendor's JSON into these; inge
 vendor's shape. A payload that cannot be read raises PayloadError, whose message the sender gets back.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ class PayloadError(ValueError):
 class AlertEvent:
     group_key: str
     fingerprint: str
-    status: str  # "firing" or "resolved"
+    status: str  # "firing", "resolved", or "acknowledged" (senders that acknowledge: PagerDuty, Opsgenie)
     name: str
     cycle: str = ""
     summary: str = ""
@@ -29,6 +30,9 @@ class AlertEvent:
     source_url: str = ""
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    # The sender's dedup key alone identifies the alert (PagerDuty, Opsgenie): a firing copy while it is open is a
+    # repeat, one after it resolved starts a new alert.
+    keyed: bool = False
 
     @property
     def firing(self) -> bool:
@@ -51,6 +55,11 @@ class DeployEvent:
     deployed_at: datetime | None = None
     deployed_by: str = ""
     url: str = ""
+
+
+def fingerprint_of(key: str) -> str:
+    """A dedup key as a fingerprint (200 characters at most): a longer key is stored as its SHA-256."""
+    return key if len(key) <= 200 else hashlib.sha256(key.encode()).hexdigest()
 
 
 def obj(value, where: str) -> dict:

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from integrations.outbound.targets import UnsafeTarget, check_target
 from warroom.errors import ActionConflict, ActionError
 
 from .. import public
@@ -79,6 +80,10 @@ def add_webhook_subscriber(*, url: str, components=()) -> tuple[Subscriber, str]
         raise ActionError("Give the receiver's absolute http(s) URL.", "url")
     if len(url) > 500:
         raise ActionError("The URL is longer than 500 characters.", "url")
+    try:
+        check_target(url)
+    except UnsafeTarget as error:
+        raise ActionError(str(error), "url")
     services = public_components(components)
     secret = secrets.token_hex(32)
     try:

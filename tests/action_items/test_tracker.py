@@ -111,6 +111,16 @@ def test_it_keeps_spreadsheet_formulas_out_of_the_csv(incident, alice, bob, rais
     assert row["done_when"].startswith("'=HYPERLINK(")
 
 
+def test_it_keeps_a_formula_shaped_username_out_of_the_owner_column(incident, alice, raise_item):
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.create_user("-2+3+A1")
+    raise_item(incident, owner)
+    response = signed_in(alice).get("/action-items/export.csv")
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["owner"] == "'-2+3+A1"
+
+
 def test_it_changes_status_inline_and_answers_with_the_row_and_counts(item, alice):
     page_url = "http://testserver/action-items/?owner=bob"
     response = signed_in(alice).post(

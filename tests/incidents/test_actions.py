@@ -210,3 +210,11 @@ def test_it_records_a_deploy_in_open_incidents_of_the_service(incident, checkout
     assert [e.body for e in entries] == [
         "Deploy: **Checkout** `v2.4.1` to production by ci-bot ([details](https://ci.example/run/7))."
     ]
+
+
+def test_the_declared_entry_quotes_the_title_as_sent(alice):
+    """An alert's text is untrusted: quoted where the record writes it, shown as sent, never lost to the sanitizer."""
+    incident = actions.declare_incident(actor=alice, title="5% <script>x</script> of **cards** fail", severity="SEV2")
+    entry = incident.entries.get()
+    assert "5% &lt;script&gt;x&lt;/script&gt; of **cards** fail" in entry.html
+    assert "<script>" not in entry.html and "<strong>cards</strong>" not in entry.html

@@ -11,9 +11,9 @@ import pytest
 from incidents import actions, tasks
 from incidents.comms import actions as comms
 from incidents.models import EntryKind, Incident
-from integrations.models import SlackDelivery, SlackWebhook
-from integrations.outbound import slack
-from integrations.tasks import deliver_slack
+from integrations.models import ChatDelivery, ChatWebhook
+from integrations.outbound import chat
+from integrations.tasks import deliver_chat
 
 
 class FakeSlack:
@@ -52,6 +52,7 @@ class FakeSlack:
 
 @pytest.fixture
 def fake_slack(settings):
+    settings.WARROOM_OUTBOUND_ALLOW_PRIVATE = True  # the fake listens on loopback
     servers = []
 
     def start(fail_first=0):
@@ -67,8 +68,8 @@ def fake_slack(settings):
 
 def _run_queued():
     """delay_on_commit queued the tasks; run them the way a worker would, retries included."""
-    for delivery in SlackDelivery.objects.filter(state=SlackDelivery.State.PENDING).order_by("pk"):
-        deliver_slack.apply(args=[delivery.pk])
+    for delivery in ChatDelivery.objects.filter(state=ChatDelivery.State.PENDING).order_by("pk"):
+        deliver_chat.apply(args=[delivery.pk])
 
 
 def test_it_sends_declare_update_reminder_and_resolve_messages(
@@ -94,7 +95,7 @@ def test_it_sends_declare_update_reminder_and_resolve_messages(
     assert "Internal update:\n*Current status:* Investigating card errors." in texts[1].replace("**", "*")
     assert "Status update overdue" in texts[2]
     assert "Resolved" in texts[3]
-    assert set(SlackDelivery.objects.values_list("state", flat=True)) == {"sent"}
+    assert set(ChatDelivery.objects.values_list("state", flat=True)) == {"sent"}
 
 
 def test_it_retries_with_back_off_until_slack_takes_the_message(
@@ -102,21 +103,21 @@ def test_it_retries_with_back_off_until_slack_takes_the_message(
 ):
     server = fake_slack(fail_first=2)
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.create_deliveries(incident, "update", "Still investigating.")
-    deliver_slack.apply(args=[delivery.pk])
+        [delivery] = chat.create_deliveries(incident, "update", "Still investigating.")
+    deliver_chat.apply(args=[delivery.pk])
     delivery.refresh_from_db()
     assert len(server.received) == 3
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 3, "")
     assert not incident.entries.filter(kind=EntryKind.SYSTEM, metadata__delivery_failed="slack").exists()
-    assert deliver_slack.retry_backoff and deliver_slack.max_retries == 5
+    assert deliver_chat.retry_backoff and deliver_chat.max_retries == 5
 
 
 def test_it_tells_the_room_once_when_slack_keeps_failing(incident, fake_slack, django_capture_on_commit_callbacks):
     server = fake_slack(fail_first=100)
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.create_deliveries(incident, "reminder", "Overdue.")
-    deliver_slack.apply(args=[delivery.pk])
-    deliver_slack.apply(args=[delivery.pk])  # a re-delivered task finds the delivery settled
+        [delivery] = chat.create_deliveries(incident, "reminder", "Overdue.")
+    deliver_chat.apply(args=[delivery.pk])
+    deliver_chat.apply(args=[delivery.pk])  # a re-delivered task finds the delivery settled
     delivery.refresh_from_db()
     assert len(server.received) == 6  # the first try and five retries
     assert (delivery.state, delivery.attempts) == ("failed", 6)
@@ -129,21 +130,22 @@ def test_it_tells_the_room_once_when_slack_keeps_failing(incident, fake_slack, d
 def test_it_never_posts_a_sent_message_twice(incident, fake_slack, django_capture_on_commit_callbacks):
     server = fake_slack()
     with django_capture_on_commit_callbacks(execute=False):
-        [delivery] = slack.create_deliveries(incident, "update", "x")
-    deliver_slack.apply(args=[delivery.pk])
-    deliver_slack.apply(args=[delivery.pk])
+        [delivery] = chat.create_deliveries(incident, "update", "x")
+    deliver_chat.apply(args=[delivery.pk])
+    deliver_chat.apply(args=[delivery.pk])
     assert len(server.received) == 1
 
 
 def test_it_reports_an_unreachable_webhook_without_blocking_the_action(
     alice, settings, django_capture_on_commit_callbacks
 ):
+    settings.WARROOM_OUTBOUND_ALLOW_PRIVATE = True
     settings.SLACK_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens-here"
     with django_capture_on_commit_callbacks(execute=False):
         incident = actions.declare_incident(actor=alice, title="Search is slow", severity="SEV3")
     assert Incident.objects.filter(pk=incident.pk).exists()  # the declaration committed regardless
-    [delivery] = SlackDelivery.objects.all()
-    deliver_slack.apply(args=[delivery.pk])
+    [delivery] = ChatDelivery.objects.all()
+    deliver_chat.apply(args=[delivery.pk])
     delivery.refresh_from_db()
     assert delivery.state == "failed" and delivery.last_error.startswith("no connection")
     assert incident.entries.filter(metadata__delivery_failed="slack").count() == 1
@@ -152,22 +154,22 @@ def test_it_reports_an_unreachable_webhook_without_blocking_the_action(
 def test_it_sends_to_every_enabled_admin_webhook(incident, fake_slack, settings, django_capture_on_commit_callbacks):
     first, second = fake_slack(), fake_slack()
     settings.SLACK_WEBHOOK_URL = ""
-    SlackWebhook.objects.create(name="#incidents", url=first.url)
-    SlackWebhook.objects.create(name="#exec", url=second.url)
-    SlackWebhook.objects.create(name="#old", url="http://127.0.0.1:9/off", enabled=False)
+    ChatWebhook.objects.create(name="#incidents", url=first.url)
+    ChatWebhook.objects.create(name="#exec", url=second.url)
+    ChatWebhook.objects.create(name="#old", url="http://127.0.0.1:9/off", enabled=False)
     with django_capture_on_commit_callbacks(execute=False):
-        deliveries = slack.create_deliveries(incident, "update", "x")
+        deliveries = chat.create_deliveries(incident, "update", "x")
     for d in deliveries:
-        deliver_slack.apply(args=[d.pk])
+        deliver_chat.apply(args=[d.pk])
     assert len(deliveries) == 2 and len(first.received) == 1 and len(second.received) == 1
 
 
 def test_it_queues_nothing_without_a_webhook(incident, settings):
     settings.SLACK_WEBHOOK_URL = ""
-    assert slack.create_deliveries(incident, "update", "x") == []
-    assert SlackDelivery.objects.count() == 0
+    assert chat.create_deliveries(incident, "update", "x") == []
+    assert ChatDelivery.objects.count() == 0
 
 
 def test_it_escapes_slack_control_characters(incident):
-    payload = slack.message(incident, "update", "a <b> & c")
+    payload = chat.message("slack", incident, "a <b> & c")
     assert "a &lt;b&gt; &amp; c" in payload["text"]

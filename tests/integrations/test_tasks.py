@@ -81,6 +81,7 @@ def test_it_shows_the_url_once_when_an_admin_adds_an_endpoint(admin_client, send
             "name": "uptime-checks",
             "signing_secret": "",
             "active": "on",
+            "heartbeat_severity": "SEV2",
             "rules-TOTAL_FORMS": "0",
             "rules-INITIAL_FORMS": "0",
             "rules-MIN_NUM_FORMS": "0",

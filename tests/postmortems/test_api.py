@@ -47,7 +47,10 @@ def test_it_publishes_after_review(api, postmortem):
     assert api.post(f"{base}/publish").status_code == 409
     assert api.post(f"{base}/review").json()["status"] == "in_review"
     assert api.post(f"{base}/publish").json()["status"] == "published"
-    assert api.put(base, {"markdown": "late", "version": 1}).status_code == 409
+    late = api.put(base, {"markdown": "late", "version": 1})
+    assert late.status_code == 409
+    assert set(late.json()) >= {"error", "version", "markdown"}  # the 409's schema, for a published one too
+    assert late.json()["markdown"] != "late"
 
 
 def test_observers_cannot_write(api_as, observer, postmortem):

@@ -62,6 +62,21 @@ def test_it_writes_a_valid_ics_invite():
     assert any(line.startswith(" ") for line in lines)  # the long description is folded
 
 
+def test_it_escapes_a_bare_carriage_return_in_the_summary():
+    """A title holding a lone CR must not start a new property line (an injected ATTENDEE, say)."""
+    ics = invite_ics(
+        uid="x@warroom",
+        start=datetime(2026, 11, 25, 14, 0, tzinfo=UTC),
+        summary="Review: INC-1 checkout\rATTENDEE:mailto:evil@example.com",
+        description="x",
+        url="https://w/1",
+        now=datetime(2026, 11, 24, 9, 0, tzinfo=UTC),
+    )
+    assert "\r" not in ics.replace("\r\n", "")
+    assert "SUMMARY:Review: INC-1 checkout\\nATTENDEE:mailto:evil@example.com" in ics.split("\r\n")
+    assert not any(line.startswith("ATTENDEE") for line in ics.split("\r\n"))
+
+
 def test_it_serves_the_invite(client, postmortem, alice):
     client.force_login(alice)
     response = client.get(reverse("postmortems:review_invite", args=[postmortem.incident_id]))

@@ -26,6 +26,7 @@ from statuspage import actions as status_actions
 from statuspage import tasks
 from statuspage.models import Delivery, Notice, Subscriber
 from tests.conftest import ApiClient
+from warroom.errors import ActionError
 from warroom.settings import email_settings
 
 # --- a real SMTP server and a real HTTP receiver ----------------------------------------------------------------------
@@ -78,6 +79,12 @@ def receiver():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def local_receivers(settings):
+    """The receivers here run on this machine: let the outbound guard send to loopback (one self-hosted network)."""
+    settings.WARROOM_OUTBOUND_ALLOW_PRIVATE = True
 
 
 @pytest.fixture(autouse=True)
@@ -300,6 +307,13 @@ def test_only_admins_add_webhook_subscribers(db, api, admin_api, checkout):
 def test_it_refuses_a_bad_webhook_subscriber_with_json(admin_api, payload, status):
     response = admin_api.post("/api/v1/status-subscribers", payload)
     assert response.status_code == status and response.json()["error"]
+    assert not Subscriber.objects.exists()
+
+
+def test_a_webhook_to_a_private_address_is_refused_unless_allowed(db, settings):
+    settings.WARROOM_OUTBOUND_ALLOW_PRIVATE = False
+    with pytest.raises(ActionError, match="loopback or private address"):
+        status_actions.add_webhook_subscriber(url="http://127.0.0.1:9/hook")
     assert not Subscriber.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.actions import body_max_length, clean_text, display_name, lock_incident, record
+from incidents.actions.base import check_not_too_early
 from incidents.models import EntryKind, ImpactAssessment, Incident, Role, Service, Severity, Theory
 from incidents.restore.severity_rules import Impact, suggest_severity
 from warroom.errors import ActionConflict, ActionError
@@ -181,6 +182,7 @@ def _check_order(times: dict, incident: Incident, now: datetime) -> None:
     for field, value in times.items():
         if value and value > now + timedelta(minutes=5):
             raise ActionError(f"The {EDITABLE_TIMES[field]} time is in the future.", field)
+        check_not_too_early(value, field=field, label=f"The {EDITABLE_TIMES[field]} time")
     started, detected, acknowledged = times["started_at"], times["detected_at"], times["acknowledged_at"]
     if detected and detected < started:
         raise ActionError("Detection cannot come before the impact started.", "detected_at")

@@ -193,3 +193,27 @@ async def test_a_relieved_role_holder_of_a_private_incident_loses_the_room(alice
     room = await open_room(incident, headers)
     await sync_to_async(actions.relieve_role)(incident, role="scribe", actor=alice)
     assert await closed_with(room) == CLOSE_NOT_VISIBLE
+
+
+async def test_a_resume_frame_with_an_infinite_id_is_ignored_and_the_socket_lives(incident, alice):
+    _, headers = await sync_to_async(signed_in)(alice)
+    room = await open_room(incident, headers)
+    await room.send_to(text_data='{"type": "resume", "after": 1e400}')
+    entry = await post(incident, kind="note", body="Still connected.", actor=alice)
+    assert entry_ids(await drain(room)) == [entry.pk]
+    await room.disconnect()
+
+
+async def test_a_handshake_while_the_channel_layer_is_down_is_refused_cleanly(incident, alice, settings):
+    """Redis unreachable (nothing listens on port 9): the socket is refused, not answered with an HTTP 500."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:9/0"]}}
+    }
+    channel_layers.backends.clear()
+    _, headers = await sync_to_async(signed_in)(alice)
+    communicator = WebsocketCommunicator(application, f"/ws/incidents/{incident.pk}/", headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    assert not connected
+    assert code != 1011  # 1011 would be the server crashing on the handshake

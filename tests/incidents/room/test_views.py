@@ -198,3 +198,16 @@ def test_observers_read_but_cannot_write(client, observer, incident):
 
 def test_an_unknown_incident_is_404(alice_client):
     assert alice_client.get("/incidents/424242/").status_code == 404
+
+
+def test_a_double_submitted_declare_form_declares_once(alice_client):
+    page = alice_client.get("/incidents/declare/").content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    form = {"title": "Checkout down", "severity": "SEV2", "submission": token}
+    first = alice_client.post("/incidents/declare/", form)
+    second = alice_client.post("/incidents/declare/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Incident.objects.filter(title="Checkout down").count() == 1
+    fresh = re.search(r'name="submission" value="([^"]+)"', alice_client.get("/incidents/declare/").content.decode())
+    assert fresh.group(1) != token  # a new rendering is a new declaration

@@ -5,12 +5,15 @@ once, and ingested by a task (integrations/ingest.py). Alerts are grouped as the
 (Alertmanager's groupKey, Sentry's issue id, Datadog's cycle key) and matched by fingerprint, so a
 repeated delivery changes nothing. Only integrations/ingest.py writes alerts and groups.
 
-Out: Slack incoming webhooks (SlackWebhook) and the record of each message sent (SlackDelivery).
+Out: chat incoming webhooks (ChatWebhook: Slack, Teams, Mattermost) and the record of each message sent
+(ChatDelivery); the event stream
+(event_stream.py: WebhookSubscription, EventDelivery and its attempt log), re-exported here.
 """
 
 import hashlib
 import re
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +24,10 @@ from django.utils import timezone
 
 from incidents.models import Incident, Service, Severity
 
+from .event_stream import EVENT_TYPES, EventDelivery, EventDeliveryAttempt, WebhookSubscription, new_signing_secret
+
+__all__ = ["EVENT_TYPES", "EventDelivery", "EventDeliveryAttempt", "WebhookSubscription", "new_signing_secret"]
+
 
 class EndpointKind(models.TextChoices):
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
@@ -29,9 +36,13 @@ class EndpointKind(models.TextChoices):
     DATADOG = "datadog", "Datadog"
     GENERIC = "generic", "Generic JSON alert"
     DEPLOY = "deploy", "Deploys (GitHub, GitLab, Jenkins, generic)"
+    PAGERDUTY = "pagerduty", "PagerDuty Events API v2"
+    OPSGENIE = "opsgenie", "Opsgenie alert API"
 
 
 ALERT_KINDS = [k for k in EndpointKind if k != EndpointKind.DEPLOY]
+#: Kinds that speak a vendor's own API at its own path (the secret travels in the body or a header, not the URL).
+VENDOR_API_KINDS = {EndpointKind.PAGERDUTY: "/v2/enqueue", EndpointKind.OPSGENIE: "/v2/alerts"}
 
 
 def hash_token(raw: str) -> str:
@@ -78,6 +89,33 @@ class Endpoint(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The dead-man's switch: a sender that goes quiet this long declares "Monitoring is blind".
+    expect_heartbeat_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Expect a delivery (e.g. Alertmanager's always-firing Watchdog alert) at least this often; "
+        "empty: no heartbeat expected.",
+    )
+    heartbeat_severity = models.CharField(
+        max_length=4,
+        choices=Severity.choices,
+        default=Severity.SEV2,
+        help_text="severity of the blind-monitoring incident",
+    )
+    blind_incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="the open “Monitoring is blind” incident of this endpoint",
+    )
+    # Requests refused at the door (bad signature, not this kind's payload): never stored, so counted here.
+    rejected_count = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = EndpointQuerySet.as_manager()
 
     class Meta:
@@ -87,13 +125,25 @@ class Endpoint(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
     def issue_token(self) -> str:
-        """Set a new URL token and return it; it is shown once (only its hash is kept)."""
-        raw = "wh_" + secrets.token_urlsafe(24)
+        """Set a new secret and return it; it is shown once (only its hash is kept).
+
+        PagerDuty's routing key and Opsgenie's API key keep the shape those vendors issue (32 hex digits, a UUID),
+        so a client that checks the shape takes them.
+        """
+        if self.kind == EndpointKind.PAGERDUTY:
+            raw = secrets.token_hex(16)
+        elif self.kind == EndpointKind.OPSGENIE:
+            raw = str(uuid.uuid4())
+        else:
+            raw = "wh_" + secrets.token_urlsafe(24)
         self.token_prefix, self.token_hash = raw[:10], hash_token(raw)
         return raw
 
     @staticmethod
     def url_for(kind: str, raw_token: str) -> str:
+        """Where the sender posts: the secret URL, or the vendor API's path (the secret then goes in the request)."""
+        if kind in VENDOR_API_KINDS:
+            return settings.SITE_URL + VENDOR_API_KINDS[kind]
         return settings.SITE_URL + reverse("integrations:hook", args=[kind, raw_token])
 
 
@@ -115,6 +165,7 @@ class Delivery(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="failed tries (database or worker trouble)")
     note = models.TextField(blank=True, help_text="what processing did, or why it failed")
+    duplicate = models.BooleanField(default=False, help_text="a repeat: processing changed nothing")
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -122,6 +173,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "received_at"], name="delivery_status_received_idx"),
             models.Index(fields=["received_at"], name="delivery_received_idx"),
+            models.Index(fields=["endpoint", "received_at"], name="delivery_endpoint_received_idx"),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +307,7 @@ class Alert(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="acknowledged at the source")
 
     class Meta:
         ordering = ["pk"]
@@ -266,37 +319,51 @@ class Alert(models.Model):
         return f"{self.name} [{self.status}]"
 
 
-# --- out: Slack notifications ---------------------------------------------------------------------
+# --- out: chat notifications (Slack, Microsoft Teams, Mattermost) ---------------------------------------------
 
 
-class SlackWebhook(models.Model):
-    """An incoming-webhook URL that receives declare / update / reminder / resolve messages.
+class ChatKind(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+    MATTERMOST = "mattermost", "Mattermost"
 
-    The env variable SLACK_WEBHOOK_URL adds one more without the admin.
+
+class ChatWebhook(models.Model):
+    """An incoming-webhook URL of a chat (Slack, a Teams Workflows webhook, Mattermost) that receives declare /
+    update / reminder / resolve messages and the action-item reminders and digests.
+
+    The env variables SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_URL and MATTERMOST_WEBHOOK_URL add one each without the admin.
     """
 
+    kind = models.CharField(max_length=12, choices=ChatKind.choices, default=ChatKind.SLACK)
     name = models.CharField(max_length=100, help_text="e.g. #incidents")
-    url = models.URLField(max_length=500, help_text="https://hooks.slack.com/services/…")
+    url = models.URLField(
+        max_length=500,
+        help_text="https://hooks.slack.com/services/…, a Teams Workflows “post to a channel when a webhook request is "
+        "received” URL, or https://mattermost.example/hooks/…",
+    )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "chat webhook"
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.get_kind_display()})"
 
 
-class SlackDelivery(models.Model):
-    """One message to one webhook. The task re-reads it; a sent delivery is never posted again."""
+class ChatDelivery(models.Model):
+    """One message to one chat webhook. The task re-reads it; a sent delivery is never posted again."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="slack_deliveries")
-    event = models.CharField(max_length=20, help_text="declare, update, reminder, resolve")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="chat_deliveries")
+    kind = models.CharField(max_length=12, choices=ChatKind.choices, default=ChatKind.SLACK)
+    event = models.CharField(max_length=20, help_text="declare, update, reminder, resolve, action item reminder…")
     url = models.URLField(max_length=500)
     payload = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -307,7 +374,7 @@ class SlackDelivery(models.Model):
 
     class Meta:
         ordering = ["-pk"]
-        verbose_name_plural = "Slack deliveries"
+        verbose_name_plural = "chat deliveries"
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "sent", "failed"]), name="slack_delivery_state_valid"
@@ -315,4 +382,4 @@ class SlackDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} for INC-{self.incident_id} ({self.state})"
+        return f"{self.event} to {self.get_kind_display()} for INC-{self.incident_id} ({self.state})"
