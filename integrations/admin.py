@@ -24,7 +24,7 @@ from .outbound.targets import UnsafeTarget, check_target
 class RoutingRuleInline(admin.TabularInline):
     model = RoutingRule
     extra = 0
-    fields = ["position", "matchers", "action", "severity", "service", "title_template", "commander"]
+    fields = ["position", "matchers", "action", "severity", "service", "title_template", "commander", "visibility"]
 
 
 @admin.register(Endpoint)
@@ -67,7 +67,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "endpoint", "position", "severity", "service"]
+    list_display = ["__str__", "endpoint", "position", "severity", "service", "visibility"]
 
 
 @admin.register(Delivery)

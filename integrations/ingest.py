@@ -269,6 +269,7 @@ def _incident_for(group: AlertGroup, fired: list[Alert], delivery: Delivery) -> 
             services=[route.service] if route.service else [],
             started_at=min(started, now),
             detected_at=now,
+            visibility=route.visibility,
         )
     if incident is not None:
         group.incident = incident

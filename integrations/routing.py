@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from incidents.models import Service, Severity
+from incidents.models import Service, Severity, Visibility
 
 from .models import Endpoint, RoutingRule, RuleAction, parse_matchers
 
@@ -27,6 +27,7 @@ class Route:
     service: Service | None
     commander: object | None
     rule: RoutingRule | None = None
+    visibility: str = Visibility.INTERNAL
 
 
 def matches(matchers: list[tuple[str, str, str]], labels: dict[str, str]) -> bool:
@@ -83,6 +84,7 @@ def route(endpoint: Endpoint, labels: dict[str, str], annotations: dict[str, str
         service=service,
         commander=commander,
         rule=rule,
+        visibility=rule.visibility,
     )
 
 

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Incident, Service, Severity
+from incidents.models import Incident, Service, Severity, Visibility
 
 from .event_stream import EVENT_TYPES, EventDelivery, EventDeliveryAttempt, WebhookSubscription, new_signing_secret
 
@@ -247,6 +247,13 @@ class RoutingRule(models.Model):
     )
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        help_text="Private: the incident it declares is seen only by its role holders, invited people, "
+        "the owning team's leads and admins (security alerts, say).",
     )
 
     class Meta:

@@ -101,3 +101,16 @@ def test_it_lets_the_longest_standing_admin_command_when_nobody_is_named(make_en
     _, path = make_endpoint("alertmanager", commander=None)
     sender.deliver(path, payload("alertmanager-firing"))
     assert Incident.objects.get().commander == admin
+
+
+def test_a_routing_rule_may_declare_its_incidents_private(make_endpoint, sender, checkout):
+    from incidents.models import Incident
+    from integrations.models import RoutingRule
+
+    from .conftest import payload
+
+    endpoint, path = make_endpoint("generic")
+    RoutingRule.objects.create(endpoint=endpoint, matchers='severity="critical"', severity="SEV1", visibility="private")
+    sender.deliver(path, payload("generic-firing"))
+    incident = Incident.objects.get()
+    assert incident.visibility == "private"
