@@ -8,10 +8,8 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
 
-from incidents.access import can_read, can_write
-from incidents.actions.authority import is_admin
+from incidents.access import can_read, can_write, require_admin
 from incidents.api import Error
-from incidents.models import TokenScope
 from warroom.choices import choice_literal
 
 from . import actions, tasks
@@ -117,12 +115,7 @@ class WebhookSubscriberOut(Schema):
     summary="Add a webhook subscriber",
 )
 def add_webhook_subscriber(request, payload: WebhookSubscriberIn):
-    # The rule of warroom.api.require_admin (a router importing warroom.api would close an import cycle).
-    token = getattr(request, "api_token", None)
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins add webhook subscribers.")
-    if token is not None and not token.allows(TokenScope.ADMIN):
-        raise PermissionDenied("This endpoint needs a token with the `admin` scope.")
+    require_admin(request, "add webhook subscribers")
     subscriber, secret = actions.add_webhook_subscriber(url=payload.url, components=payload.components)
     components = [s.slug for s in subscriber.services.all()]
     return Status(201, {"id": subscriber.pk, "url": subscriber.url, "components": components, "secret": secret})

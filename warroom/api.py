@@ -36,15 +36,6 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-def require_admin(request) -> None:
-    """Admin endpoints: an admin, and (through the API) a token with the `admin` scope."""
-    token = getattr(request, "api_token", None)
-    if not (request.user.is_active and request.user.is_superuser):
-        raise PermissionDenied("Only admins may use this endpoint.")
-    if token is not None and not token.allows(TokenScope.ADMIN):
-        raise PermissionDenied("This endpoint needs a token with the `admin` scope.")
-
-
 api = NinjaAPI(
     title="Warroom API",
     version="1",
