@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup test worker beat bench lint format chromium alertmanager prometheus oidc-provider clean
+.PHONY: run setup test fuzz worker beat bench lint format chromium alertmanager prometheus oidc-provider clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: $(STAMP) chromium alertmanager prometheus oidc-provider
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The API fuzzer with many more examples per operation than `make test` runs (a fixed seed either way).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/warroom/test_fuzz_api.py -p no:logging $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from incidents.models import Incident, IncidentMember, RoleAssignment, Visibility
+from incidents.models import Incident, IncidentMember, RoleAssignment, TokenScope, Visibility
 
 OBSERVERS_GROUP = "Observers"
 
@@ -65,6 +65,16 @@ def can_see(user, incident: Incident) -> bool:
     if incident.visibility == Visibility.INTERNAL or user.is_superuser:
         return True
     return Incident.objects.filter(pk=incident.pk).filter(private_access(user)).exists()
+
+
+def require_admin(request, doing: str = "use this endpoint") -> None:
+    """Admin endpoints of the API: an admin, and (through a token) one with the `admin` scope; else 403."""
+    user = request.user
+    if not (user and user.is_authenticated and user.is_active and user.is_superuser):
+        raise PermissionDenied(f"Only admins may {doing}.")
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.allows(TokenScope.ADMIN):
+        raise PermissionDenied("This needs a token with the `admin` scope: issue one with --scope admin.")
 
 
 def get_incident_for_user(user, pk, *, write: bool = False, queryset=None) -> Incident:

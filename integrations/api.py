@@ -7,13 +7,12 @@ GET  /api/v1/webhook-subscriptions → {"items": [subscription with its last del
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from incidents.models import TokenScope
+from incidents.access import require_admin
 
 from . import actions
 from .models import Endpoint, EventDelivery, WebhookSubscription
@@ -55,16 +54,6 @@ class CreatedSubscriptionOut(SubscriptionOut):
     secret: str
 
 
-def require_admin(request) -> None:
-    """Admins only, and through a token of the `admin` scope (the rule of warroom.api.require_admin, which this module
-    cannot import: warroom.api mounts this router)."""
-    token = getattr(request, "api_token", None)
-    if not (request.user.is_active and request.user.is_superuser):
-        raise PermissionDenied("Only an administrator's token may manage webhook subscriptions and endpoints.")
-    if token is not None and not token.allows(TokenScope.ADMIN):
-        raise PermissionDenied("This needs a token with the `admin` scope: issue one with --scope admin.")
-
-
 def delivery_out(delivery: EventDelivery) -> dict:
     return {
         "id": delivery.pk,
@@ -94,7 +83,7 @@ def subscription_out(subscription: WebhookSubscription, deliveries: list[EventDe
 
 @router.post("/webhook-subscriptions", response={201: CreatedSubscriptionOut})
 def create_subscription(request, payload: SubscriptionIn):
-    require_admin(request)
+    require_admin(request, "manage webhook subscriptions and endpoints")
     subscription = actions.create_subscription(
         url=payload.url, events=payload.events, description=payload.description, created_by=request.user
     )
@@ -103,7 +92,7 @@ def create_subscription(request, payload: SubscriptionIn):
 
 @router.get("/webhook-subscriptions", response={200: dict})
 def list_subscriptions(request):
-    require_admin(request)
+    require_admin(request, "manage webhook subscriptions and endpoints")
     subscriptions = list(WebhookSubscription.objects.order_by("pk"))
     # The last few deliveries of every subscription in one query.
     recent = (
@@ -137,13 +126,13 @@ def endpoint_out(endpoint: Endpoint) -> dict:
 
 @router.get("/endpoints", response={200: dict})
 def list_endpoints(request):
-    require_admin(request)
+    require_admin(request, "manage webhook subscriptions and endpoints")
     return {"items": [endpoint_out(e) for e in Endpoint.objects.order_by("name")]}
 
 
 @router.patch("/endpoints/{endpoint_id}", response={200: dict})
 def set_heartbeat(request, endpoint_id: int, payload: HeartbeatIn):
-    require_admin(request)
+    require_admin(request, "manage webhook subscriptions and endpoints")
     endpoint = get_object_or_404(Endpoint, pk=endpoint_id)
     actions.set_heartbeat(endpoint, minutes=payload.expect_heartbeat_minutes, severity=payload.heartbeat_severity)
     return endpoint_out(endpoint)

@@ -16,7 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # The apps whose source the rules cover; action_items joins once its folder exists.
 APPS = [
     name
-    for name in ("incidents", "postmortems", "integrations", "warroom", "action_items", "insights", "accounts")
+    for name in (
+        "incidents",
+        "postmortems",
+        "integrations",
+        "warroom",
+        "action_items",
+        "insights",
+        "statuspage",
+        "accounts",
+    )
     if (ROOT / name / "__init__.py").is_file()
 ]
 

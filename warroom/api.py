@@ -114,7 +114,13 @@ def _error(request, message: str, status: int, **extra):
 def on_validation_error(request, exc: ValidationError):
     problems = []
     for err in exc.errors:
-        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query"))
+        # loc is (where, parameter, field...): ("body", "payload", "title"); keep the field, even one named "body".
+        loc = list(err.get("loc", []))
+        if loc and loc[0] in ("body", "query"):
+            loc.pop(0)
+        if loc and loc[0] == "payload":
+            loc.pop(0)
+        where = ".".join(str(p) for p in loc)
         problems.append({"field": where or None, "message": err.get("msg", "invalid")})
     summary = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in problems)
     return _error(request, f"Invalid request: {summary}", 400, problems=problems)
@@ -190,6 +196,9 @@ def _mount_routers() -> None:
 
     api.add_router("/", action_items_router)
 
+    from statuspage.api import router as statuspage_router
+
+    api.add_router("/", statuspage_router)
     from integrations.api import router as integrations_router
 
     api.add_router("/", integrations_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "postmortems",
     "action_items",
     "integrations",
+    "statuspage",
     "insights",
     "accounts",
     "axes",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "insights.metrics.RequestMetricsMiddleware",  # outermost: counts every answer, redirects to sign-in too
     "django.middleware.security.SecurityMiddleware",
+    "warroom.middleware.ApiErrorsAreJsonMiddleware",
     "warroom.middleware.RefuseUnstorableQueryMiddleware",
     "accounts.middleware.CSPMiddleware",  # django-csp, plus the identity provider as a form target
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -160,6 +162,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-items-overdue-reminders": {"task": "action_items.tasks.sweep_overdue_reminders", "schedule": 15 * 60},
     "action-items-weekly-digest": {"task": "action_items.tasks.sweep_weekly_digests", "schedule": 60 * 60},
     "action-items-jira-retries": {"task": "action_items.tasks.sweep_jira_exports", "schedule": 60},
+    # Maintenance windows start and complete on time: the sweeper reads their starts_at / ends_at columns.
+    "status-page-maintenances": {"task": "statuspage.tasks.sweep_maintenances", "schedule": 30.0},
+    # Subscribers: notices a lost task did not make, and deliveries whose retry time has come.
+    "status-page-notifications": {"task": "statuspage.tasks.sweep_notifications", "schedule": 30.0},
     # The event stream out: deliveries due (after their back-off, or whose task was lost) are sent from their rows.
     "integrations-event-deliveries": {"task": "integrations.tasks.sweep_event_deliveries", "schedule": 15.0},
     # The dead-man's switch: endpoints that expect a heartbeat and went quiet declare "Monitoring is blind".
@@ -297,6 +303,14 @@ WARROOM = {
     "ACTION_ITEM_DUE_DAYS": {"SEV1": 15, "SEV2": 30, "default": 60},
     "ACTION_ITEM_TRACKER_PAGE_SIZE": 100,
     "ACTION_ITEM_DIGEST_WEEKDAY": 0,  # Monday (0) .. Sunday (6): the first sweep on or after it sends the week's digest
+    # The public status page's branding (statuspage/branding.py); PUBLIC_URL defaults to SITE_URL + "/status/".
+    "STATUS_PAGE": {
+        "NAME": os.environ.get("STATUS_PAGE_NAME", "Service status"),
+        "LOGO_URL": os.environ.get("STATUS_PAGE_LOGO_URL", ""),
+        "ACCENT_COLOR": os.environ.get("STATUS_PAGE_ACCENT_COLOR", ""),
+        "SUPPORT_URL": os.environ.get("STATUS_PAGE_SUPPORT_URL", ""),
+        "PUBLIC_URL": os.environ.get("STATUS_PAGE_URL", ""),
+    },
 }
 # Read here without judging, so a typo cannot stop the import; system check warroom.E001 reports what is wrong.
 UPDATE_CADENCE_RAW = os.environ.get("UPDATE_CADENCE", "")
@@ -327,5 +341,42 @@ MATTERMOST_WEBHOOK_URL = os.environ.get("MATTERMOST_WEBHOOK_URL", "")
 # Timeout and retries of every chat webhook (the names predate Teams and Mattermost).
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
+
+
+# --- Email (status page subscriptions) --------------------------------------------------------------------
+def email_settings(url: str) -> dict:
+    """EMAIL_URL as Django's EMAIL_* settings: smtp://user:pass@host:port, smtp+tls://... (STARTTLS),
+    smtp+ssl://... (TLS from the start) or console:// (print mail to the console; also when unset)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url or "console://")
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl") or not parts.hostname:
+        raise ValueError(
+            f"EMAIL_URL {url!r}: use smtp://user:pass@host:port, smtp+tls://..., smtp+ssl://... or console://"
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+    }
+
+
+if os.environ.get("EMAIL_URL") or not os.environ.get("EMAIL_HOST"):
+    globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
+else:  # the usual EMAIL_* variables
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "status@localhost")
 # Outgoing webhooks to loopback or private addresses are refused unless this is set (one self-hosted network).
 WARROOM_OUTBOUND_ALLOW_PRIVATE = env_bool("WARROOM_OUTBOUND_ALLOW_PRIVATE", False)

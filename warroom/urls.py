@@ -4,7 +4,6 @@ from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
 from incidents import token_views
-from incidents.comms.views import status_page
 from integrations.health_views import signal_health
 
 from . import health
@@ -17,7 +16,7 @@ urlpatterns = [
     path("logout/", accounts_views.sign_out, name="logout"),
     path("oidc/", include("accounts.urls")),
     path("incidents/", include("incidents.urls")),
-    path("status/", status_page, name="status_page"),
+    path("status/", include("statuspage.urls")),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),

@@ -14,7 +14,7 @@ from incidents.actions.authority import APPROVER_ROLES, self_approval_severities
 from incidents.comms.actions import COMPONENT_STATE_FOR_SEVERITY, PUBLIC_STATE_FOR_STATUS, default_headline
 from incidents.comms.forms import UpdateForm
 from incidents.comms.promises import promise_record
-from incidents.models import Audience, ComponentState, EntryKind, Incident, PublicState, Severity, Status, StatusUpdate
+from incidents.models import Audience, EntryKind, Incident, PublicState, Severity, Status, StatusUpdate
 from incidents.room.panels import Loads, Panel, register
 from warroom import durations
 
@@ -154,11 +154,3 @@ def register_with_room() -> None:
         Panel("cadence", "incidents/_comms.html#panel", cadence_panel_context),
         Panel("composer", "incidents/_comms.html#composer", composer_panel_context),
     )
-
-
-COMPONENT_ORDER = [
-    ComponentState.OPERATIONAL,
-    ComponentState.DEGRADED,
-    ComponentState.PARTIAL_OUTAGE,
-    ComponentState.MAJOR_OUTAGE,
-]

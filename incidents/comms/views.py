@@ -1,24 +1,19 @@
-"""Pages and room controls for communication: the update composer, approvals, the cadence override,
-the printable executive summary, and the public status page (no login, external words only)."""
+"""Pages and room controls for communication: the update composer, approvals, the cadence override and
+the printable executive summary. The public status page is its own app (statuspage/)."""
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import get_incident_for_user
 from incidents.actions import AuditAction, audit
-from incidents.models import Audience, ComponentState, EntryKind, Incident, PublicState, StatusUpdate
+from incidents.models import EntryKind, Incident, StatusUpdate
 from incidents.room.answers import form_answer, newest_entry_id, run_control
 from warroom.errors import ActionError
 
 from . import actions as comms
 from .forms import CadenceForm, UpdateForm
-from .panels import COMPONENT_ORDER, comms_context, composer_context
+from .panels import comms_context, composer_context
 
 
 @require_POST
@@ -74,52 +69,3 @@ def executive_summary(request, pk):
     context["now"] = timezone.now()
     audit(AuditAction.EXPORT, actor=request.user, incident=incident, request=request, export="executive summary")
     return render(request, "incidents/summary.html", context)
-
-
-# --- the public status page ------------------------------------------------------------------------------
-
-
-@login_not_required
-@require_GET
-def status_page(request):
-    """Open and recent incidents as customers see them: only approved external updates, never the room."""
-    recent = timezone.now() - timedelta(days=settings.WARROOM["STATUS_PAGE_RECENT_DAYS"])
-    public = StatusUpdate.objects.filter(audience=Audience.EXTERNAL, state=StatusUpdate.State.PUBLISHED).order_by(
-        "-published_at"
-    )
-    incidents = list(
-        Incident.objects.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=recent))
-        .filter(pk__in=public.values("incident_id"))
-        .prefetch_related(Prefetch("status_updates", queryset=public, to_attr="public_updates"), "services")
-        .order_by("-declared_at")
-    )
-    worst: dict[int, str] = {}
-    for incident in incidents:
-        latest = incident.public_updates[0]
-        incident.public_latest = latest
-        incident.public_open = incident.is_open and latest.public_state != PublicState.RESOLVED
-        if incident.public_open:
-            for service in incident.services.all():
-                state = max(
-                    worst.get(service.pk, ComponentState.OPERATIONAL), latest.component_state, key=COMPONENT_ORDER.index
-                )
-                worst[service.pk] = state
-    # Only services named by a published incident: the list of every internal service is not public.
-    shown = {service.pk: service for incident in incidents for service in incident.services.all()}
-    components = [
-        (service, ComponentState(worst.get(pk, ComponentState.OPERATIONAL)))
-        for pk, service in sorted(shown.items(), key=lambda i: i[1].name)
-    ]
-    overall = max([state for _, state in components] or [ComponentState.OPERATIONAL], key=COMPONENT_ORDER.index)
-    return render(
-        request,
-        "status/index.html",
-        {
-            "incidents": incidents,
-            "active": [i for i in incidents if i.public_open],
-            "past": [i for i in incidents if not i.public_open],
-            "components": components,
-            "overall": overall,
-            "now": timezone.now(),
-        },
-    )

@@ -257,6 +257,7 @@ WRITE_CONTROLS = {
     "incidents/<int:pk>/roles/",
     "incidents/<int:pk>/roles/<str:role>/relieve/",
     "incidents/<int:pk>/take-command/",
+    "incidents/<int:pk>/drill/",
     "incidents/<int:pk>/visibility/",
     "incidents/<int:pk>/members/",
     "incidents/<int:pk>/members/<str:username>/remove/",
