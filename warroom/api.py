@@ -15,7 +15,6 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from accounts.api import require_admin  # noqa: F401  (admin endpoints of every router use it from here too)
 from incidents.models import ApiToken, TokenScope
 from warroom.errors import ActionError
 from warroom.schema import StrictJSONParser

@@ -49,8 +49,10 @@ def test_admins_read_it_filtered_and_paged(root, lines, incident, django_assert_
         "login_failed",
         "login",
     ]
-    since = (timezone.now() - timedelta(days=1)).replace(tzinfo=None).isoformat()  # no zone: read as UTC
+    since = (timezone.now() - timedelta(days=1)).isoformat()
     assert api.get("/api/v1/audit", since=since).json()["count"] == 3
+    naive = (timezone.now() - timedelta(days=1)).replace(tzinfo=None).isoformat()
+    assert api.get("/api/v1/audit", since=naive).status_code == 400  # like every time the API takes: a zone is needed
 
     first = api.get("/api/v1/audit", limit=3).json()
     assert len(first["items"]) == 3 and first["next_offset"] == 3
