@@ -12,6 +12,13 @@ from postmortems.tasks import draft_missing_postmortems
 from warroom.celery import app as celery_app
 
 
+def forget_connections():
+    """Drop Celery's connection and producer pools and its messaging object: they remember the broker they were
+    made for, and the next publish builds them again from the configuration."""
+    celery_app.close()
+    celery_app.__dict__.pop("amqp", None)
+
+
 @pytest.fixture
 def broker_down():
     """Point Celery at a port nobody listens on: publishing fails for real, as it does when Redis is stopped."""
@@ -20,13 +27,13 @@ def broker_down():
         celery_app.conf.broker_connection_timeout,
         celery_app.conf.task_publish_retry,
     )
+    forget_connections()
     celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
     celery_app.conf.broker_connection_timeout = 0.5
     celery_app.conf.task_publish_retry = False
-    celery_app.pool.force_close_all()
     yield
+    forget_connections()
     celery_app.conf.broker_url, celery_app.conf.broker_connection_timeout, celery_app.conf.task_publish_retry = previous
-    celery_app.pool.force_close_all()
 
 
 def test_a_resolve_with_the_broker_down_answers_and_the_sweeper_drafts_later(
@@ -44,3 +51,18 @@ def test_a_resolve_with_the_broker_down_answers_and_the_sweeper_drafts_later(
     assert draft_missing_postmortems() == 1
     assert Postmortem.objects.filter(incident=incident).count() == 1
     assert draft_missing_postmortems() == 0  # run twice, one document
+
+
+def test_publishing_reaches_the_configured_broker_after_an_outage(broker_down):
+    """The outage fixture leaves Celery as it found it: later tests publish through the real broker."""
+    from warroom.celery import heartbeat
+
+    with pytest.raises(Exception):  # noqa: B017  (the broker is down: kombu's error for a refused connection)
+        heartbeat.delay()
+
+
+def test_after_the_outage_fixture_publishing_works_again():
+    from warroom.celery import heartbeat
+
+    assert celery_app.conf.broker_url != "redis://127.0.0.1:9/0"
+    heartbeat.delay()  # would raise if the pools still pointed at the dead port
