@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from incidents.models import ApiToken, Incident, Mitigation, RoleAssignment, Service, StatusUpdate, TimelineEntry
+from incidents.actions import AuditAction, audit
+from incidents.models import (
+    ApiToken,
+    Incident,
+    Mitigation,
+    RoleAssignment,
+    Service,
+    StatusUpdate,
+    Team,
+    TimelineEntry,
+)
 
 
 class MitigationInline(admin.StackedInline):
@@ -18,6 +28,36 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["team"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MitigationInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Teams own services; their leads see the team's private incidents. Membership changes are audited."""
+
+    list_display = ["name", "slug", "idp_group"]
+    search_fields = ["name", "slug", "idp_group"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members", "leads"]
+
+    def save_related(self, request, form, formsets, change):
+        team = form.instance
+        before = {role: set(getattr(team, role).values_list("username", flat=True)) for role in ("members", "leads")}
+        before = before if change else {"members": set(), "leads": set()}
+        super().save_related(request, form, formsets, change)
+        for role, was in before.items():
+            now = set(getattr(team, role).values_list("username", flat=True))
+            for what, users in (("add", now - was), ("remove", was - now)):
+                if users:
+                    audit(
+                        AuditAction.TEAM_MEMBERSHIP,
+                        actor=request.user,
+                        request=request,
+                        team=team.slug,
+                        change=what,
+                        role=role.removesuffix("s"),
+                        users=sorted(users),
+                        source="admin",
+                    )
 
 
 class ReadOnlyInline(admin.TabularInline):

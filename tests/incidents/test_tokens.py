@@ -103,3 +103,27 @@ def test_nobody_revokes_someone_elses_token(alice, bob):
     client.force_login(bob)
     assert client.post(f"/tokens/{token.pk}/revoke/").status_code == 404
     assert bearer(raw).get("/api/v1/incidents").status_code == 200
+
+
+def test_team_membership_changes_in_the_admin_are_audited(alice, bob):
+    from django.contrib.auth import get_user_model
+
+    from incidents.models import Team
+
+    root = get_user_model().objects.create_superuser("root", password=None)
+    client = Client()
+    client.force_login(root)
+    team = Team.objects.create(name="Security", slug="security")
+    form = {"name": "Security", "slug": "security", "idp_group": "", "members": [alice.pk, bob.pk], "leads": [alice.pk]}
+    assert client.post(f"/admin/incidents/team/{team.pk}/change/", form).status_code == 302
+    form["members"] = [alice.pk]
+    client.post(f"/admin/incidents/team/{team.pk}/change/", form)
+    lines = [
+        (e.actor_name, e.detail["role"], e.detail["change"], e.detail["users"])
+        for e in AuditEvent.objects.filter(action="team_membership").order_by("id")
+    ]
+    assert lines == [
+        ("root", "member", "add", ["alice", "bob"]),
+        ("root", "lead", "add", ["alice"]),
+        ("root", "member", "remove", ["bob"]),
+    ]
