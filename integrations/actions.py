@@ -9,10 +9,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from incidents.actions import clean_choice
-from incidents.models import Severity
+from incidents.actions.timeline import record
+from incidents.models import EntryKind, Incident, Severity
 from warroom.errors import ActionError
 
-from .models import EVENT_TYPES, Delivery, Endpoint, WebhookSubscription
+from .models import EVENT_TYPES, Delivery, Endpoint, Page, PagingTarget, WebhookSubscription
 from .outbound.targets import UnsafeTarget, check_target
 
 
@@ -98,3 +99,34 @@ def set_heartbeat(endpoint: Endpoint, *, minutes: int | None, severity: str | No
         fields.append("heartbeat_severity")
     endpoint.save(update_fields=fields)
     return endpoint
+
+
+def page_on_call(incident: Incident, *, target: PagingTarget, actor) -> Page:
+    """Page the on-call through `target`: the timeline says who paged whom; the Page is owed for delivery and the
+    the caller queues `tasks.send_page` after commit (the sweeper sends a page whose task was lost)."""
+
+    if target is None:
+        raise ActionError("Choose a paging target.", "target")
+    try:
+        check_target(target.url)
+    except UnsafeTarget as refusal:
+        raise ActionError(f"{target.name} cannot be paged: {refusal}", "target")
+    with transaction.atomic():
+        page = Page.objects.create(
+            incident=incident,
+            target=target if target.pk else None,
+            target_name=target.name,
+            kind=target.kind,
+            url=target.url,
+            routing_key=target.routing_key,
+            paged_by=actor,
+        )
+        who = (actor.get_full_name() or actor.get_username()) if actor else "Warroom"
+        record(
+            incident,
+            kind=EntryKind.SYSTEM,
+            actor=actor,
+            body=f"{who} paged the on-call of {target.pages_for} through {target.get_kind_display()}.",
+            metadata={"page": page.pk, "paging_target": target.name, "dedup_key": page.dedup_key},
+        )
+    return page

@@ -14,6 +14,8 @@ from .models import (
     Endpoint,
     EventDelivery,
     EventDeliveryAttempt,
+    Page,
+    PagingTarget,
     RoutingRule,
     WebhookSubscription,
 )
@@ -118,6 +120,19 @@ class ChatDeliveryAdmin(admin.ModelAdmin):
     list_display = ["incident", "kind", "event", "state", "attempts", "last_error", "created_at", "delivered_at"]
     list_filter = ["state", "kind", "event"]
     readonly_fields = [f.name for f in ChatDelivery._meta.fields]
+
+
+@admin.register(PagingTarget)
+class PagingTargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "service", "team", "enabled", "created_at"]
+    list_filter = ["kind", "enabled"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["incident", "target_name", "kind", "state", "resolve_state", "attempts", "last_error", "created_at"]
+    list_filter = ["state", "resolve_state", "kind"]
+    readonly_fields = [f.name for f in Page._meta.fields]
 
 
 # --- the event stream out ----------------------------------------------------------------------------

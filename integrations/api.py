@@ -3,6 +3,7 @@
 POST /api/v1/webhook-subscriptions {"url", "events": [..], "description"?} → 201 with `id` and the signing
      `secret` (`whsec_…`, shown only in this answer)
 GET  /api/v1/webhook-subscriptions → {"items": [subscription with its last deliveries]}
+POST /api/v1/incidents/{id}/page {"target": <id or name>} → 202 with the page (id, target, state); writers only
 """
 
 from datetime import datetime
@@ -12,10 +13,13 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from incidents.access import require_admin
+from incidents.access import get_incident_for_user, require_admin
+from warroom.celery import enqueue_on_commit
+from warroom.errors import ActionError
 
-from . import actions
-from .models import Endpoint, EventDelivery, WebhookSubscription
+from . import actions, tasks
+from .models import Endpoint, EventDelivery, Page, WebhookSubscription
+from .outbound.paging import find_target
 
 router = Router(tags=["integrations"])
 LAST_DELIVERIES = 5
@@ -136,3 +140,30 @@ def set_heartbeat(request, endpoint_id: int, payload: HeartbeatIn):
     endpoint = get_object_or_404(Endpoint, pk=endpoint_id)
     actions.set_heartbeat(endpoint, minutes=payload.expect_heartbeat_minutes, severity=payload.heartbeat_severity)
     return endpoint_out(endpoint)
+
+
+class PageIn(Schema):
+    target: int | str
+
+
+def page_out(page: Page) -> dict:
+    return {
+        "id": page.pk,
+        "target": page.target_name,
+        "target_id": page.target_id,
+        "kind": page.kind,
+        "state": page.state,
+        "dedup_key": page.dedup_key,
+        "created_at": page.created_at,
+    }
+
+
+@router.post("/incidents/{incident_id}/page", response={202: dict})
+def page_on_call(request, incident_id: int, payload: PageIn):
+    incident = get_incident_for_user(request.user, incident_id, write=True)
+    target = find_target(payload.target)
+    if target is None:
+        raise ActionError(f"No enabled paging target has the id or name “{payload.target}”.", "target")
+    page = actions.page_on_call(incident, target=target, actor=request.user)
+    enqueue_on_commit(tasks.send_page, page.pk, "trigger")  # the sweeper sends what the broker lost
+    return Status(202, page_out(page))

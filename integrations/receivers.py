@@ -8,7 +8,7 @@ from incidents.models import Incident
 from warroom.celery import enqueue_on_commit
 
 from . import event_payloads, tasks
-from .outbound import chat, event_stream
+from .outbound import chat, event_stream, paging
 
 
 def notify_chats(incident: Incident, event: str, text: str) -> None:
@@ -31,6 +31,8 @@ def on_declared(sender, incident: Incident, **kwargs) -> None:
 def on_resolved(sender, incident: Incident, **kwargs) -> None:
     notify_chats(incident, "resolve", chat.RESOLVED_TEXT)
     stream("incident.resolved", lambda: {"incident": event_payloads.incident_data(incident)})
+    for page_id in paging.owe_resolves(incident):  # the on-call's page resolves with the incident
+        enqueue_on_commit(tasks.send_page, page_id, "resolve")
 
 
 def on_update_published(sender, update, **kwargs) -> None:

@@ -9,7 +9,7 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
 from . import actions, heartbeats, ingest
-from .outbound import chat, event_stream
+from .outbound import chat, event_stream, paging
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -73,3 +73,35 @@ def sweep_event_deliveries() -> int:
 def sweep_heartbeats() -> tuple[int, int]:
     """The dead-man's switch: declare for senders gone quiet, resolve for those heard again."""
     return heartbeats.sweep()
+
+
+class PageTask(DjangoTask):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Called once, after the last retry: the room hears that the page failed.
+        page_id = args[0] if args else kwargs["page_id"]
+        action = args[1] if len(args) > 1 else kwargs.get("action", "trigger")
+        paging.give_up(page_id, action, error=str(exc))
+
+
+@shared_task(
+    base=PageTask,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(paging.PageDeliveryError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=False,
+    max_retries=settings.PAGING_MAX_RETRIES,
+)
+def send_page(page_id: int, action: str = "trigger") -> None:
+    """Send a page's PagerDuty trigger or resolve; safe to run twice (a sent one is skipped)."""
+    paging.send(page_id, action)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_pages() -> int:
+    """Queue every page trigger or resolve still owed (its task was lost)."""
+    due = paging.due_pages()
+    for page_id, action in due:
+        send_page.delay(page_id, action)
+    return len(due)

@@ -4,17 +4,21 @@ Every refusal is JSON `{"error": "..."}` and writes nothing: unknown token 404, 
 too large or not the JSON this kind expects 400 (with the reason).
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from incidents.room.answers import run_control
 from warroom.celery import enqueue_on_commit
+from warroom.errors import ActionError
 from warroom.schema import parse_payload
 
 from . import actions, ingest, senders, tasks
 from .models import VENDOR_API_KINDS, Delivery, Endpoint
+from .outbound.paging import find_target
 from .senders.events import PayloadError
 from .signatures import is_signed_correctly
 
@@ -70,3 +74,22 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+class PageOnCallForm(forms.Form):
+    target = forms.CharField(max_length=100, label="Target", error_messages={"required": "Choose whom to page."})
+
+
+@require_POST
+def page_on_call(request, pk: int):
+    """The room's "Page on-call" control (Alerts panel): writers only, like every room control."""
+
+    def perform(incident, data):
+        target = find_target(data["target"])
+        if target is None:
+            raise ActionError("No enabled paging target by that name; choose one of the list.", "target")
+        page = actions.page_on_call(incident, target=target, actor=request.user)
+        enqueue_on_commit(tasks.send_page, page.pk, "trigger")  # the sweeper sends what the broker lost
+        return page
+
+    return run_control(request, pk, perform, form_class=PageOnCallForm, panel="alerts", control="page-on-call")

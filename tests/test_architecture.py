@@ -270,6 +270,8 @@ WRITER_MODULES = {
     "and resolves the blind-monitoring incident through the incidents actions, holding the endpoint's row lock",
     "integrations/outbound/event_stream.py": "bookkeeping of the event stream out: the deliveries each subscriber is "
     "owed, claimed with a conditional UPDATE, and their attempt log; not part of the incident record",
+    "integrations/outbound/paging.py": "bookkeeping of each page's delivery (trigger and resolve states, attempts, "
+    "last error), updated conditionally so a retried task sends once; the page failing is told through the timeline",
 }
 
 

@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "status-page-notifications": {"task": "statuspage.tasks.sweep_notifications", "schedule": 30.0},
     # The event stream out: deliveries due (after their back-off, or whose task was lost) are sent from their rows.
     "integrations-event-deliveries": {"task": "integrations.tasks.sweep_event_deliveries", "schedule": 15.0},
+    "integrations-pages": {"task": "integrations.tasks.sweep_pages", "schedule": 60.0},
     # The dead-man's switch: endpoints that expect a heartbeat and went quiet declare "Monitoring is blind".
     "integrations-heartbeats": {"task": "integrations.tasks.sweep_heartbeats", "schedule": 60.0},
 }
@@ -341,6 +342,10 @@ MATTERMOST_WEBHOOK_URL = os.environ.get("MATTERMOST_WEBHOOK_URL", "")
 # Timeout and retries of every chat webhook (the names predate Teams and Mattermost).
 SLACK_TIMEOUT_SECONDS = env_float("SLACK_TIMEOUT_SECONDS", 5.0)
 SLACK_MAX_RETRIES = env_int("SLACK_MAX_RETRIES", 5)
+# Paging the on-call: one default PagerDuty target (Events API v2) besides those of the admin.
+PAGING_URL = os.environ.get("PAGING_URL", "")
+PAGING_ROUTING_KEY = os.environ.get("PAGING_ROUTING_KEY", "")
+PAGING_MAX_RETRIES = env_int("PAGING_MAX_RETRIES", 5)
 
 
 # --- Email (status page subscriptions) --------------------------------------------------------------------

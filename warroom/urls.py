@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from accounts import views as accounts_views
 from incidents import token_views
 from integrations.health_views import signal_health
+from integrations.views import page_on_call
 
 from . import health
 from .api import urls as api_urls
@@ -20,6 +21,7 @@ urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="token_revoke"),
     path("incidents/<int:pk>/postmortem/", include("postmortems.urls")),
+    path("incidents/<int:pk>/page/", page_on_call, name="page_on_call"),
     path("action-items/", include("action_items.urls")),
     path("api/v1/docs", accounts_views.api_docs, name="api_docs"),
     path("", include("insights.urls")),

@@ -7,7 +7,8 @@ repeated delivery changes nothing. Only integrations/ingest.py writes alerts and
 
 Out: chat incoming webhooks (ChatWebhook: Slack, Teams, Mattermost) and the record of each message sent
 (ChatDelivery); the event stream
-(event_stream.py: WebhookSubscription, EventDelivery and its attempt log), re-exported here.
+(event_stream.py: WebhookSubscription, EventDelivery and its attempt log) and paging the on-call (paging.py:
+PagingTarget, Page), re-exported here.
 """
 
 import hashlib
@@ -25,8 +26,20 @@ from django.utils import timezone
 from incidents.models import Incident, Service, Severity, Visibility
 
 from .event_stream import EVENT_TYPES, EventDelivery, EventDeliveryAttempt, WebhookSubscription, new_signing_secret
+from .paging import PAGERDUTY_EVENTS_URL, Page, PageState, PagingKind, PagingTarget
 
-__all__ = ["EVENT_TYPES", "EventDelivery", "EventDeliveryAttempt", "WebhookSubscription", "new_signing_secret"]
+__all__ = [
+    "EVENT_TYPES",
+    "PAGERDUTY_EVENTS_URL",
+    "EventDelivery",
+    "EventDeliveryAttempt",
+    "Page",
+    "PageState",
+    "PagingKind",
+    "PagingTarget",
+    "WebhookSubscription",
+    "new_signing_secret",
+]
 
 
 class EndpointKind(models.TextChoices):

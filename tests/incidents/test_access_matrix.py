@@ -269,6 +269,7 @@ WRITE_CONTROLS = {
     "incidents/<int:pk>/impact/",
     "incidents/<int:pk>/impact/<int:assessment_id>/confirm/",
     "incidents/<int:pk>/timestamps/",
+    "incidents/<int:pk>/page/",
     "incidents/<int:pk>/decisions/",
     "incidents/<int:pk>/decisions/<int:decision_id>/decide/",
     "incidents/<int:pk>/decisions/<int:decision_id>/withdraw/",

@@ -56,7 +56,13 @@ def test_it_escapes_alert_text_in_the_panel_and_the_timeline(make_endpoint, send
     assert '[click me](javascript:alert(1)) **bold** &lt;img src=x onerror="alert(1)"&gt;' in entry.html
 
 
-def test_it_loads_the_panel_with_a_constant_number_of_queries(make_endpoint, sender, django_assert_max_num_queries):
+def test_it_loads_the_panel_with_a_constant_number_of_queries(
+    make_endpoint, sender, checkout, django_assert_max_num_queries
+):
+    from integrations.models import PagingTarget
+
+    for i in range(5):  # the "Page on-call" choices, each naming its service
+        PagingTarget.objects.create(name=f"on-call {i}", routing_key="k", service=checkout, team=checkout.team)
     _, path = make_endpoint("alertmanager")
     body = payload("alertmanager-firing")
     for i in range(30):
@@ -65,9 +71,12 @@ def test_it_loads_the_panel_with_a_constant_number_of_queries(make_endpoint, sen
         body["alerts"].append(extra)
     sender.deliver(path, body)
     incident = Alert.objects.select_related("group__incident").first().group.incident
-    with django_assert_max_num_queries(2):
-        html = render_to_string(panels.PARTIAL, panels.room_panel_context(incident))
+    with django_assert_max_num_queries(3):  # the groups, their alerts, the paging targets
+        html = render_to_string(
+            panels.PARTIAL, {"can_write": True, "incident": incident, **panels.room_panel_context(incident)}
+        )
     assert "32 firing" in html
+    assert html.count("<option") == 5 and "Checkout (on-call 4)" in html
 
 
 def test_it_pushes_the_panel_to_open_rooms_after_a_delivery(make_endpoint, incident, capture_broadcasts):
