@@ -37,6 +37,15 @@ def bob(db):
     return User.objects.create_user("bob", "bob@example.com", "pw-bob-123", first_name="Bob", last_name="Ortiz")
 
 
+@pytest.fixture(autouse=True)
+def fresh_address_throttle():
+    """Every test starts with the local address's API throttle bucket empty: the cache (Redis in CI) outlives a
+    test, and one test's refused calls from 127.0.0.1 must not throttle the next test's."""
+    from django.core.cache import cache
+
+    cache.delete_many([f"throttle_address_{address}" for address in ("127.0.0.1", "::1")])
+
+
 @pytest.fixture
 def carol(db):
     return User.objects.create_user("carol", "carol@example.com", "pw-carol-123")
